@@ -1,0 +1,77 @@
+using Ticketing.Grains.Abstractions;
+
+namespace Ticketing.Api.Contracts;
+
+// Requests bind every field as nullable so that a missing field gets a 400 naming it, not a default value.
+
+public sealed record CreateEventRequest(
+    string? Name,
+    string? Description,
+    string? Venue,
+    DateTimeOffset? StartsAt,
+    string? Currency,
+    int? HoldSeconds,
+    List<SectionRequest?>? Sections);
+
+public sealed record SectionRequest(string? Id, string? Name, int? Rows, int? SeatsPerRow, int? Capacity, decimal? Price);
+
+public sealed record AvailabilityResponse(int Capacity, int Free, int Held, int Sold)
+{
+    public static AvailabilityResponse From(SeatCounts counts) => new(counts.Capacity, counts.Free, counts.Held, counts.Sold);
+}
+
+public sealed record SectionResponse(
+    string Id,
+    string Name,
+    SectionKind Kind,
+    int? Rows,
+    int? SeatsPerRow,
+    int Capacity,
+    decimal Price,
+    AvailabilityResponse? Availability);
+
+public sealed record EventResponse(
+    Guid Id,
+    string Name,
+    string? Description,
+    string Venue,
+    DateTimeOffset StartsAt,
+    string Currency,
+    int HoldSeconds,
+    EventStatus Status,
+    DateTimeOffset CreatedAt,
+    IReadOnlyList<SectionResponse> Sections)
+{
+    public static EventResponse From(EventDetails details, IReadOnlyDictionary<string, SeatCounts>? availability = null)
+    {
+        var definition = details.Definition;
+        return new EventResponse(
+            details.Id,
+            definition.Name,
+            definition.Description,
+            definition.Venue,
+            definition.StartsAt,
+            definition.Currency,
+            (int)definition.HoldDuration.TotalSeconds,
+            details.Status,
+            details.CreatedAt,
+            definition.Sections.Select(s => new SectionResponse(
+                s.Id,
+                s.Name,
+                s.Kind,
+                s.Kind == SectionKind.Seated ? s.Rows : null,
+                s.Kind == SectionKind.Seated ? s.SeatsPerRow : null,
+                s.Capacity,
+                s.Price,
+                availability is not null && availability.TryGetValue(s.Id, out var counts) ? AvailabilityResponse.From(counts) : null)).ToList());
+    }
+}
+
+public sealed record EventSummaryResponse(Guid Id, string Name, string Venue, DateTimeOffset StartsAt, EventStatus Status, DateTimeOffset CreatedAt)
+{
+    public static EventSummaryResponse From(EventSummary s) => new(s.Id, s.Name, s.Venue, s.StartsAt, s.Status, s.CreatedAt);
+}
+
+public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total);
+
+public sealed record SeatResponse(string Id, int Row, int Number, SeatStatus Status);

@@ -1,0 +1,56 @@
+using System.Text.Json.Serialization;
+using Orleans.Dashboard;
+using Ticketing.Api.Endpoints;
+using Ticketing.Api.Infrastructure;
+using Ticketing.Api.Routing;
+using Ticketing.Silo;
+
+var builder = WebApplication.CreateBuilder(args);
+
+// The documented default address, unless --urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS say otherwise.
+if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
+{
+    builder.WebHost.UseUrls("http://localhost:8080");
+}
+
+// Embedded default: a silo in this process, so one command runs the whole system.
+builder.UseOrleans(silo => silo.AddTicketingSilo(builder.Configuration));
+
+builder.Services.Configure<BookingOptions>(builder.Configuration.GetSection(BookingOptions.SectionName));
+builder.Services.AddMemoryCache();
+builder.Services.AddSingleton<EventLayoutCache>();
+builder.Services.AddSingleton<SeatInventoryReader>();
+
+builder.Services.ConfigureHttpJsonOptions(options =>
+{
+    options.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+    options.SerializerOptions.Converters.Add(new UtcDateTimeOffsetConverter());
+});
+
+// Unreadable requests throw, so that ProblemExceptionHandler can say what was wrong with them.
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
+builder.Services.AddOpenApi();
+
+var app = builder.Build();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+
+app.MapOpenApi();
+app.UseSwaggerUI(options =>
+{
+    options.SwaggerEndpoint("/openapi/v1.json", "Ticketing API v1");
+    options.RoutePrefix = "swagger";
+});
+app.MapOrleansDashboard(routePrefix: "/dashboard");
+
+app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+app.MapEventsApi();
+app.MapBookingsApi();
+
+app.Run();
+
+/// <summary>The API host; public so that functional tests can start it with WebApplicationFactory.</summary>
+public partial class Program;

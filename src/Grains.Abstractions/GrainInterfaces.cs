@@ -1,0 +1,89 @@
+using Orleans.Concurrency;
+
+namespace Ticketing.Grains.Abstractions;
+
+/// <summary>An event's description, layout and sales status. Never on the path of a hold.</summary>
+[Alias("IEventGrain")]
+public interface IEventGrain : IGrainWithGuidKey
+{
+    [Alias("Create")]
+    Task<EventDetails> Create(EventDefinition definition);
+
+    /// <summary>Replaces the description and layout; only while the event is a draft.</summary>
+    [Alias("Update")]
+    Task<EventCommandResult> Update(EventDefinition definition);
+
+    [Alias("Publish")]
+    Task<EventCommandResult> Publish();
+
+    [Alias("CloseSales")]
+    Task<EventCommandResult> CloseSales();
+
+    [Alias("Cancel")]
+    Task<EventCommandResult> Cancel();
+
+    [ReadOnly, Alias("GetDetails")]
+    Task<EventDetails?> GetDetails();
+
+    [ReadOnly, Alias("GetLayout")]
+    Task<EventLayout?> GetLayout();
+}
+
+/// <summary>The list of events, for browsing. Told of each event's creation and status changes.</summary>
+[Alias("IEventCatalogGrain")]
+public interface IEventCatalogGrain : IGrainWithIntegerKey
+{
+    [Alias("Upsert")]
+    Task Upsert(EventSummary summary);
+
+    [ReadOnly, Alias("List")]
+    Task<IReadOnlyList<EventSummary>> List(int skip, int take);
+
+    [ReadOnly, Alias("Count")]
+    Task<int> Count();
+}
+
+/// <summary>Owns the seats of one block (whole rows of a section) or one general-admission shard.</summary>
+[Alias("ISeatBlockGrain")]
+public interface ISeatBlockGrain : IGrainWithStringKey
+{
+    /// <summary>Puts the block on sale with its layout; repeating it changes nothing.</summary>
+    [Alias("Open")]
+    Task Open(BlockDefinition definition);
+
+    /// <summary>Stops new holds; existing holds and sales stay.</summary>
+    [Alias("Close")]
+    Task Close();
+
+    [Alias("HoldSeats")]
+    Task<BlockHoldResult> HoldSeats(Guid bookingId, IReadOnlyList<SeatPosition> seats, DateTimeOffset expiresAt);
+
+    [Alias("HoldBestAvailable")]
+    Task<BlockHoldResult> HoldBestAvailable(Guid bookingId, int quantity, BestAvailableMode mode, DateTimeOffset expiresAt);
+
+    /// <summary>Frees what the booking holds here; releasing twice, or what was never held, is a no-op.</summary>
+    [Alias("Release")]
+    Task Release(Guid bookingId);
+
+    [ReadOnly, Alias("GetCounts")]
+    Task<SeatCounts> GetCounts();
+
+    [ReadOnly, Alias("GetSeats")]
+    Task<IReadOnlyList<SeatView>> GetSeats();
+}
+
+/// <summary>A customer's reservation: holds seats in one or more blocks, all or nothing.</summary>
+[Alias("IBookingGrain")]
+public interface IBookingGrain : IGrainWithGuidKey
+{
+    /// <summary>Holds the planned seats. Repeating the same plan returns the same booking.</summary>
+    [Alias("Hold")]
+    Task<BookingResult> Hold(BookingPlan plan);
+
+    [Alias("Get")]
+    Task<BookingView?> Get();
+
+    /// <summary>Frees the seats at once. False when the booking does not exist.</summary>
+    [Alias("Release")]
+    Task<bool> Release();
+}

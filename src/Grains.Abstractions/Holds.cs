@@ -1,0 +1,42 @@
+namespace Ticketing.Grains.Abstractions;
+
+/// <summary>How far a best-available request may compromise inside one block.</summary>
+[GenerateSerializer, Alias("BestAvailableMode")]
+public enum BestAvailableMode
+{
+    /// <summary>Only adjacent seats in one row (general admission: the whole quantity).</summary>
+    AdjacentInRow,
+
+    /// <summary>Any seats of the block, as long as the block has the whole quantity.</summary>
+    AnyInBlock,
+
+    /// <summary>As many as the block has, up to the quantity: one part of a hold spread over blocks.</summary>
+    AsManyAsAvailable,
+}
+
+[GenerateSerializer, Alias("HoldRefusal")]
+public enum HoldRefusal
+{
+    None,
+    SeatsTaken,
+    NotEnoughSeats,
+    NotOnSale,
+}
+
+/// <summary>What one seat block answered to a hold.</summary>
+[GenerateSerializer, Immutable, Alias("BlockHoldResult")]
+public sealed record BlockHoldResult(
+    [property: Id(0)] HoldRefusal Refusal,
+    [property: Id(1)] IReadOnlyList<SeatPosition> Seats,
+    [property: Id(2)] int Quantity,
+    [property: Id(3)] IReadOnlyList<SeatPosition> Unavailable,
+    [property: Id(4)] int Free)
+{
+    public bool Succeeded => Refusal == HoldRefusal.None;
+
+    public static BlockHoldResult Held(IReadOnlyList<SeatPosition> seats, int quantity, int free) =>
+        new(HoldRefusal.None, seats, quantity, [], free);
+
+    public static BlockHoldResult Refused(HoldRefusal refusal, int free, IReadOnlyList<SeatPosition>? unavailable = null) =>
+        new(refusal, [], 0, unavailable ?? [], free);
+}

@@ -1,0 +1,152 @@
+using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Domain;
+
+namespace Ticketing.Grains;
+
+/// <summary>
+/// An event's description, layout and status. Holds never pass through it: the API routes them to seat blocks
+/// from the layout, and availability is gathered from the blocks.
+/// </summary>
+public sealed class EventGrain(
+    [PersistentState("event", StorageNames.Ticketing)] IPersistentState<EventState> state,
+    TimeProvider clock) : Grain, IEventGrain
+{
+    private EventLayout? _layout;
+
+    private EventState Event => state.State;
+
+    public async Task<EventDetails> Create(EventDefinition definition)
+    {
+        if (Event.Exists)
+        {
+            throw new InvalidOperationException($"Event {this.GetPrimaryKey()} already exists.");
+        }
+
+        Event.Definition = definition;
+        Event.Status = EventStatus.Draft;
+        Event.CreatedAt = clock.GetUtcNow();
+        await SaveAsync();
+        return Details();
+    }
+
+    public async Task<EventCommandResult> Update(EventDefinition definition)
+    {
+        if (!Event.Exists)
+        {
+            return NotFound();
+        }
+
+        if (Event.Status != EventStatus.Draft)
+        {
+            return EventCommandResult.Fail(EventCommandError.InvalidTransition,
+                $"The event is {Event.Status}: its description and layout are frozen once it goes on sale.");
+        }
+
+        Event.Definition = definition;
+        await SaveAsync();
+        return EventCommandResult.Ok(Details());
+    }
+
+    public async Task<EventCommandResult> Publish()
+    {
+        if (!Event.Exists)
+        {
+            return NotFound();
+        }
+
+        if (Event.Status == EventStatus.OnSale)
+        {
+            return EventCommandResult.Ok(Details());
+        }
+
+        if (!EventLifecycle.CanMove(Event.Status, EventStatus.OnSale))
+        {
+            return InvalidTransition(EventStatus.OnSale);
+        }
+
+        // Blocks first: once the event says OnSale, every block must already accept holds.
+        var layout = Layout();
+        await Task.WhenAll(layout.Sections.SelectMany(s => s.Blocks).Select(b => Block(b).Open(b)));
+        return await MoveTo(EventStatus.OnSale);
+    }
+
+    public async Task<EventCommandResult> CloseSales()
+    {
+        if (!Event.Exists)
+        {
+            return NotFound();
+        }
+
+        if (!EventLifecycle.CanMove(Event.Status, EventStatus.SalesClosed))
+        {
+            return InvalidTransition(EventStatus.SalesClosed);
+        }
+
+        await CloseBlocksAsync();
+        return await MoveTo(EventStatus.SalesClosed);
+    }
+
+    public async Task<EventCommandResult> Cancel()
+    {
+        if (!Event.Exists)
+        {
+            return NotFound();
+        }
+
+        if (!EventLifecycle.CanMove(Event.Status, EventStatus.Cancelled))
+        {
+            return InvalidTransition(EventStatus.Cancelled);
+        }
+
+        await CloseBlocksAsync();
+        return await MoveTo(EventStatus.Cancelled);
+    }
+
+    public Task<EventDetails?> GetDetails() => Task.FromResult(Event.Exists ? Details() : null);
+
+    public Task<EventLayout?> GetLayout() => Task.FromResult(Event.Exists ? Layout() : null);
+
+    private EventLayout Layout()
+    {
+        if (_layout is null || _layout.Status != Event.Status)
+        {
+            _layout = LayoutPlanner.Plan(this.GetPrimaryKey(), Event.Definition!, Event.Status);
+        }
+
+        return _layout;
+    }
+
+    private Task CloseBlocksAsync()
+    {
+        if (Event.Status == EventStatus.Draft)
+        {
+            return Task.CompletedTask;
+        }
+
+        return Task.WhenAll(Layout().Sections.SelectMany(s => s.Blocks).Select(b => Block(b).Close()));
+    }
+
+    private async Task<EventCommandResult> MoveTo(EventStatus status)
+    {
+        Event.Status = status;
+        await SaveAsync();
+        return EventCommandResult.Ok(Details());
+    }
+
+    private async Task SaveAsync()
+    {
+        _layout = null;
+        await state.WriteStateAsync();
+        await GrainFactory.GetGrain<IEventCatalogGrain>(0).Upsert(new EventSummary(
+            this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt));
+    }
+
+    private EventDetails Details() => new(this.GetPrimaryKey(), Event.Definition!, Event.Status, Event.CreatedAt);
+
+    private ISeatBlockGrain Block(BlockDefinition block) => GrainFactory.GetGrain<ISeatBlockGrain>(block.GrainKey);
+
+    private static EventCommandResult NotFound() => EventCommandResult.Fail(EventCommandError.NotFound, "No such event.");
+
+    private EventCommandResult InvalidTransition(EventStatus to) =>
+        EventCommandResult.Fail(EventCommandError.InvalidTransition, $"An event that is {Event.Status} cannot become {to}.");
+}

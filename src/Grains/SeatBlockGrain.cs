@@ -1,0 +1,114 @@
+using Orleans.Concurrency;
+using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Domain;
+
+namespace Ticketing.Grains;
+
+/// <summary>
+/// One block of seats. Reentrant so that holds keep flowing while a storage write is in flight: each call
+/// changes memory in one synchronous step, then awaits the group write that makes it durable.
+/// </summary>
+[Reentrant]
+public sealed class SeatBlockGrain(
+    [PersistentState("seatBlock", StorageNames.Ticketing)] IPersistentState<SeatBlockState> state,
+    TimeProvider clock) : Grain, ISeatBlockGrain
+{
+    private SeatBlock _block = null!;
+    private WriteCoalescer _writer = null!;
+    private IGrainTimer? _expiryTimer;
+    private DateTimeOffset _expiryTimerDue = DateTimeOffset.MaxValue;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _block = new SeatBlock(state.State);
+        _writer = new WriteCoalescer(state.WriteStateAsync);
+        ScheduleExpiry();
+        return Task.CompletedTask;
+    }
+
+    public async Task Open(BlockDefinition definition)
+    {
+        if (_block.Open(definition))
+        {
+            await _writer.WriteAsync();
+        }
+    }
+
+    public async Task Close()
+    {
+        if (_block.Close())
+        {
+            await _writer.WriteAsync();
+        }
+    }
+
+    public Task<BlockHoldResult> HoldSeats(Guid bookingId, IReadOnlyList<SeatPosition> seats, DateTimeOffset expiresAt) =>
+        PersistIfHeld(_block.HoldSeats(bookingId, seats, expiresAt, clock.GetUtcNow()));
+
+    public Task<BlockHoldResult> HoldBestAvailable(Guid bookingId, int quantity, BestAvailableMode mode, DateTimeOffset expiresAt) =>
+        PersistIfHeld(_block.HoldBestAvailable(bookingId, quantity, mode, expiresAt, clock.GetUtcNow()));
+
+    public async Task Release(Guid bookingId)
+    {
+        if (_block.Release(bookingId, clock.GetUtcNow()))
+        {
+            await _writer.WriteAsync();
+        }
+    }
+
+    public Task<SeatCounts> GetCounts() => Task.FromResult(_block.Counts(clock.GetUtcNow()));
+
+    public Task<IReadOnlyList<SeatView>> GetSeats() => Task.FromResult(_block.Seats(clock.GetUtcNow()));
+
+    private async Task<BlockHoldResult> PersistIfHeld(BlockHoldResult result)
+    {
+        if (result.Succeeded)
+        {
+            ScheduleExpiry();
+            await _writer.WriteAsync();
+        }
+
+        return result;
+    }
+
+    /// <summary>Keeps one timer due at the earliest hold's expiry, so seats come free on time even if nobody asks.</summary>
+    private void ScheduleExpiry()
+    {
+        if (_block.NextExpiry is not { } next || next >= _expiryTimerDue)
+        {
+            return;
+        }
+
+        _expiryTimerDue = next;
+        var dueIn = next - clock.GetUtcNow();
+        if (dueIn < TimeSpan.Zero)
+        {
+            dueIn = TimeSpan.Zero;
+        }
+
+        if (_expiryTimer is null)
+        {
+            _expiryTimer = this.RegisterGrainTimer(OnExpiryDue, new GrainTimerCreationOptions
+            {
+                DueTime = dueIn,
+                Period = Timeout.InfiniteTimeSpan,
+                Interleave = true,
+            });
+        }
+        else
+        {
+            _expiryTimer.Change(dueIn, Timeout.InfiniteTimeSpan);
+        }
+    }
+
+    private async Task OnExpiryDue(CancellationToken cancellationToken)
+    {
+        _expiryTimerDue = DateTimeOffset.MaxValue;
+        var expired = _block.ExpireDue(clock.GetUtcNow());
+        ScheduleExpiry();
+        if (expired.Count > 0)
+        {
+            await _writer.WriteAsync();
+        }
+    }
+}

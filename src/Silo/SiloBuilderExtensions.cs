@@ -1,0 +1,25 @@
+using Microsoft.Extensions.Configuration;
+using Orleans.Dashboard;
+using Ticketing.Grains;
+
+namespace Ticketing.Silo;
+
+/// <summary>The silo's configuration, shared by the headless silo host and the API's embedded mode.</summary>
+public static class SiloBuilderExtensions
+{
+    /// <summary>
+    /// Configures a Ticketing silo. Without a database this is the embedded default: localhost clustering,
+    /// in-memory grain storage and memory streams, so one process runs everything.
+    /// </summary>
+    public static ISiloBuilder AddTicketingSilo(this ISiloBuilder silo, IConfiguration configuration)
+    {
+        var options = configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
+
+        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        silo.AddMemoryGrainStorage(StorageNames.Ticketing);
+        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        silo.AddMemoryStreams(StorageNames.BookingStream);
+        silo.AddDashboard();
+        return silo;
+    }
+}
