@@ -16,10 +16,17 @@ public static class SiloBuilderExtensions
         var options = configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
 
         silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+        silo.AddTicketingInMemoryProviders();
+        silo.AddDashboard();
+        return silo;
+    }
+
+    /// <summary>The storage and stream providers the grains need, kept in memory (not durable).</summary>
+    public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo)
+    {
         silo.AddMemoryGrainStorage(StorageNames.Ticketing);
         silo.AddMemoryGrainStorage(StorageNames.PubSub);
         silo.AddMemoryStreams(StorageNames.BookingStream);
-        silo.AddDashboard();
         return silo;
     }
 }
