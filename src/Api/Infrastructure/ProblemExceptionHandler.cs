@@ -43,7 +43,7 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
     {
         // The serializer's conversion message names CLR types; say where the bad value is instead.
         JsonException { Path: { } path } json when json.Message.StartsWith("The JSON value could not be converted", StringComparison.Ordinal) =>
-            $"The request body has a value of the wrong type at {path}.",
+            $"The request body's JSON has a value of the wrong type at {path}.",
         JsonException json => $"The request body is not valid JSON: {json.Message}",
         _ => exception.Message,
     };

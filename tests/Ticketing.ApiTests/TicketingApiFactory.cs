@@ -1,0 +1,126 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Net.Sockets;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+using Orleans.TestingHost;
+using Ticketing.Api.Contracts;
+
+namespace Ticketing.ApiTests;
+
+/// <summary>
+/// The real API host with its embedded silo, on free ports, with a fake clock for grains so tests can move time.
+/// </summary>
+public sealed class TicketingApiFactory : WebApplicationFactory<Program>
+{
+    public static readonly DateTimeOffset Start = new(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
+
+    public FakeTimeProvider Clock { get; } = new(Start);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
+        builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.ConfigureServices(services =>
+        {
+            services.AddSingleton<TimeProvider>(Clock);
+            services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+        });
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}
+
+internal static class Api
+{
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public static object Event(int holdSeconds = 600, object[]? sections = null) => new
+    {
+        name = "Arena Night",
+        description = "A test event",
+        venue = "Arena",
+        startsAt = "2027-03-01T19:00:00Z",
+        currency = "EUR",
+        holdSeconds,
+        sections = sections ?? [
+            new { id = "A", name = "Floor A", rows = 20, seatsPerRow = 25, price = 49.00m },
+            new { id = "GA", name = "Standing", capacity = 5000, price = 29.00m },
+        ],
+    };
+
+    public static async Task<EventResponse> CreatePublishedEventAsync(this HttpClient client, object? body = null)
+    {
+        var created = await client.PostAsJsonAsync("/api/events", body ?? Event());
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var ev = (await created.Content.ReadFromJsonAsync<EventResponse>(Json))!;
+        var published = await client.PostAsync($"/api/events/{ev.Id}/publish", null);
+        Assert.Equal(HttpStatusCode.OK, published.StatusCode);
+        return (await published.Content.ReadFromJsonAsync<EventResponse>(Json))!;
+    }
+
+    public static Task<HttpResponseMessage> BookAsync(this HttpClient client, Guid eventId, object body, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return client.SendAsync(request);
+    }
+
+    public static async Task<BookingResponse> BookOkAsync(this HttpClient client, Guid eventId, object body)
+    {
+        var response = await client.BookAsync(eventId, body);
+        Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<BookingResponse>(Json))!;
+    }
+
+    public static async Task<T> GetAsync<T>(this HttpClient client, string url)
+    {
+        var response = await client.GetAsync(url);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return (await response.Content.ReadFromJsonAsync<T>(Json))!;
+    }
+
+    public static Task<EventResponse> GetEventAsync(this HttpClient client, Guid eventId) =>
+        client.GetAsync<EventResponse>($"/api/events/{eventId}");
+
+    public static Task<List<SeatResponse>> GetSeatsAsync(this HttpClient client, Guid eventId, string section) =>
+        client.GetAsync<List<SeatResponse>>($"/api/events/{eventId}/sections/{section}/seats");
+
+    /// <summary>Asserts an RFC 9457 problem with the status, and returns its body.</summary>
+    public static async Task<JsonElement> AssertProblemAsync(this HttpResponseMessage response, HttpStatusCode status)
+    {
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {body}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonDocument.Parse(body).RootElement.Clone();
+        Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
+        Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
+        return problem;
+    }
+
+    /// <summary>Every section's counts add up to its capacity; returns the total held.</summary>
+    public static int AssertInvariantAndCountHeld(EventResponse ev)
+    {
+        foreach (var section in ev.Sections)
+        {
+            var a = section.Availability!;
+            Assert.Equal(section.Capacity, a.Capacity);
+            Assert.Equal(a.Capacity, a.Free + a.Held + a.Sold);
+        }
+
+        return ev.Sections.Sum(s => s.Availability!.Held);
+    }
+}
