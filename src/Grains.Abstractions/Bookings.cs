@@ -6,6 +6,12 @@ public enum BookingStatus
     Held,
     Released,
     Expired,
+    PaymentPending,
+    Confirmed,
+    PaymentFailed,
+    Cancelled,
+    RefundPending,
+    Refunded,
 }
 
 [GenerateSerializer, Immutable, Alias("Money")]
@@ -47,7 +53,11 @@ public sealed record BookingView(
     [property: Id(6)] int Quantity,
     [property: Id(7)] DateTimeOffset ExpiresAt,
     [property: Id(8)] Money Total,
-    [property: Id(9)] DateTimeOffset CreatedAt);
+    [property: Id(9)] DateTimeOffset CreatedAt,
+    [property: Id(10)] PaymentRecord? Payment,
+    [property: Id(11)] IReadOnlyList<PaymentRecord> Refunds,
+    [property: Id(12)] IReadOnlyList<Ticket> Tickets,
+    [property: Id(13)] string? Reason);
 
 [GenerateSerializer, Alias("BookingError")]
 public enum BookingError
@@ -69,4 +79,85 @@ public sealed record BookingResult(
 
     public static BookingResult Fail(BookingError error, string message, IReadOnlyList<string>? unavailableSeats = null) =>
         new(null, error, unavailableSeats ?? [], message);
+}
+
+[GenerateSerializer, Alias("PaymentKind")]
+public enum PaymentKind
+{
+    Charge,
+    Refund,
+}
+
+[GenerateSerializer, Alias("PaymentStatus")]
+public enum PaymentStatus
+{
+    Pending,
+    Succeeded,
+    Declined,
+    Failed,
+}
+
+/// <summary>One charge or refund as the booking recorded it.</summary>
+[GenerateSerializer, Immutable, Alias("PaymentRecord")]
+public sealed record PaymentRecord(
+    [property: Id(0)] string Id,
+    [property: Id(1)] PaymentKind Kind,
+    [property: Id(2)] Money Amount,
+    [property: Id(3)] PaymentStatus Status,
+    [property: Id(4)] string? GatewayReference,
+    [property: Id(5)] string? Reason,
+    [property: Id(6)] DateTimeOffset CreatedAt,
+    [property: Id(7)] DateTimeOffset? CompletedAt,
+    [property: Id(8)] int Attempts);
+
+/// <summary>A ticket for one seat or one general-admission place; the code is what gets checked in.</summary>
+[GenerateSerializer, Immutable, Alias("Ticket")]
+public sealed record Ticket([property: Id(0)] Guid Id, [property: Id(1)] string Seat, [property: Id(2)] string Code);
+
+[GenerateSerializer, Alias("PaymentError")]
+public enum PaymentError
+{
+    None,
+    NotFound,
+    NotPayable,
+    Declined,
+    GatewayUnavailable,
+    GatewayTimeout,
+    SeatsLost,
+}
+
+[GenerateSerializer, Immutable, Alias("PaymentResult")]
+public sealed record PaymentResult(
+    [property: Id(0)] BookingView? Booking,
+    [property: Id(1)] PaymentError Error,
+    [property: Id(2)] string? Message);
+
+[GenerateSerializer, Alias("BookingEventKind")]
+public enum BookingEventKind
+{
+    BookingHeld,
+    BookingConfirmed,
+    BookingReleased,
+    BookingExpired,
+    PaymentFailed,
+    BookingCancelled,
+    BookingRefunded,
+}
+
+/// <summary>Published once per booking transition on the event's booking stream.</summary>
+[GenerateSerializer, Immutable, Alias("BookingEvent")]
+public sealed record BookingEvent(
+    [property: Id(0)] BookingEventKind Kind,
+    [property: Id(1)] Guid BookingId,
+    [property: Id(2)] Guid EventId,
+    [property: Id(3)] IReadOnlyList<string> Seats,
+    [property: Id(4)] string? Section,
+    [property: Id(5)] int Quantity,
+    [property: Id(6)] DateTimeOffset OccurredAt,
+    [property: Id(7)] string? Reason);
+
+public static class BookingStreams
+{
+    /// <summary>Booking events of one event are published on the stream (Namespace, event id).</summary>
+    public const string Namespace = "bookings";
 }

@@ -65,6 +65,18 @@ public interface ISeatBlockGrain : IGrainWithStringKey
     [Alias("Release")]
     Task Release(Guid bookingId);
 
+    /// <summary>Keeps the booking's hold at least until <paramref name="until"/>; false when it holds nothing here.</summary>
+    [Alias("ExtendHold")]
+    Task<bool> ExtendHold(Guid bookingId, DateTimeOffset until);
+
+    /// <summary>Turns the booking's hold into a sale; false when the hold is gone (released or expired).</summary>
+    [Alias("Sell")]
+    Task<bool> Sell(Guid bookingId);
+
+    /// <summary>Puts the booking's sold seats back on sale (after a cancellation or a compensation).</summary>
+    [Alias("ReturnSold")]
+    Task ReturnSold(Guid bookingId);
+
     [ReadOnly, Alias("GetCounts")]
     Task<SeatCounts> GetCounts();
 
@@ -86,4 +98,14 @@ public interface IBookingGrain : IGrainWithGuidKey
     /// <summary>Frees the seats at once. False when the booking does not exist.</summary>
     [Alias("Release")]
     Task<bool> Release();
+
+    /// <summary>Charges the booking's total and, on success, sells its seats and issues tickets.</summary>
+    [Alias("Pay")]
+    Task<PaymentResult> Pay(string paymentToken);
+
+    /// <summary>
+    /// Cancels the booking: a held one is released; a confirmed one is refunded and its seats go back on sale.
+    /// </summary>
+    [Alias("Cancel")]
+    Task<PaymentResult> Cancel();
 }

@@ -56,6 +56,36 @@ public sealed class SeatBlockGrain(
         }
     }
 
+    public async Task<bool> ExtendHold(Guid bookingId, DateTimeOffset until)
+    {
+        if (!_block.ExtendHold(bookingId, until, clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        await _writer.WriteAsync();
+        return true;
+    }
+
+    public async Task<bool> Sell(Guid bookingId)
+    {
+        if (!_block.Sell(bookingId, clock.GetUtcNow()))
+        {
+            return false;
+        }
+
+        await _writer.WriteAsync();
+        return true;
+    }
+
+    public async Task ReturnSold(Guid bookingId)
+    {
+        if (_block.ReturnSold(bookingId))
+        {
+            await _writer.WriteAsync();
+        }
+    }
+
     public Task<SeatCounts> GetCounts() => Task.FromResult(_block.Counts(clock.GetUtcNow()));
 
     public Task<IReadOnlyList<SeatView>> GetSeats() => Task.FromResult(_block.Seats(clock.GetUtcNow()));

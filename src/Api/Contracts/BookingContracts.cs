@@ -4,7 +4,28 @@ namespace Ticketing.Api.Contracts;
 
 public sealed record CreateBookingRequest(string? Email, List<string?>? Seats, string? Section, int? Quantity);
 
-public sealed record MoneyResponse(decimal Amount, string Currency);
+public sealed record PaymentRequest(string? PaymentToken);
+
+public sealed record MoneyResponse(decimal Amount, string Currency)
+{
+    public static MoneyResponse From(Money money) => new(money.Amount, money.Currency);
+}
+
+public sealed record PaymentResponse(
+    string Id,
+    MoneyResponse Amount,
+    PaymentStatus Status,
+    string? GatewayReference,
+    string? Reason,
+    int Attempts,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt)
+{
+    public static PaymentResponse From(PaymentRecord p) =>
+        new(p.Id, MoneyResponse.From(p.Amount), p.Status, p.GatewayReference, p.Reason, p.Attempts, p.CreatedAt, p.CompletedAt);
+}
+
+public sealed record TicketResponse(Guid Id, string Seat, string Code);
 
 public sealed record BookingResponse(
     Guid Id,
@@ -16,8 +37,16 @@ public sealed record BookingResponse(
     int Quantity,
     DateTimeOffset ExpiresAt,
     MoneyResponse Total,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    PaymentResponse? Payment,
+    IReadOnlyList<PaymentResponse> Refunds,
+    IReadOnlyList<TicketResponse> Tickets,
+    string? Reason)
 {
     public static BookingResponse From(BookingView b) =>
-        new(b.Id, b.EventId, b.Status, b.Email, b.Seats, b.Section, b.Quantity, b.ExpiresAt, new MoneyResponse(b.Total.Amount, b.Total.Currency), b.CreatedAt);
+        new(b.Id, b.EventId, b.Status, b.Email, b.Seats, b.Section, b.Quantity, b.ExpiresAt, MoneyResponse.From(b.Total), b.CreatedAt,
+            b.Payment is null ? null : PaymentResponse.From(b.Payment),
+            b.Refunds.Select(PaymentResponse.From).ToList(),
+            b.Tickets.Select(t => new TicketResponse(t.Id, t.Seat, t.Code)).ToList(),
+            b.Reason);
 }

@@ -18,6 +18,8 @@ public static class BookingsApi
         var bookings = app.MapGroup("/api/bookings").WithTags("Bookings");
         bookings.MapGet("/{bookingId:guid}", GetBooking);
         bookings.MapDelete("/{bookingId:guid}", ReleaseBooking);
+        bookings.MapPost("/{bookingId:guid}/payment", PayBooking);
+        bookings.MapPost("/{bookingId:guid}/cancel", CancelBooking);
         return app;
     }
 
@@ -31,11 +33,7 @@ public static class BookingsApi
     {
         var errors = new ValidationErrors();
         RequestValidator.Validate(request, options.Value.MaxSeatsPerBooking, errors);
-        if (idempotencyKey is not null && (idempotencyKey.Length == 0 || idempotencyKey.Length > MaxIdempotencyKeyLength))
-        {
-            errors.Add("Idempotency-Key", $"the header must be 1 to {MaxIdempotencyKeyLength} characters.");
-        }
-
+        ValidateIdempotencyKey(idempotencyKey, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -70,6 +68,75 @@ public static class BookingsApi
                 title: "Idempotency key reused"),
             _ => throw new InvalidOperationException($"Unknown booking error {result.Error}."),
         };
+    }
+
+    /// <summary>
+    /// Pays a held booking. Payment is idempotent per booking (the gateway gets the booking's own key), so the
+    /// optional Idempotency-Key header only has to be well-formed: paying a Confirmed booking again charges nothing.
+    /// </summary>
+    private static async Task<IResult> PayBooking(
+        Guid bookingId,
+        PaymentRequest request,
+        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        IGrainFactory grains)
+    {
+        var errors = new ValidationErrors();
+        if (string.IsNullOrWhiteSpace(request.PaymentToken))
+        {
+            errors.Add("paymentToken", "is required, e.g. tok_visa.");
+        }
+        else if (request.PaymentToken.Length > 200)
+        {
+            errors.Add("paymentToken", "must be at most 200 characters.");
+        }
+
+        ValidateIdempotencyKey(idempotencyKey, errors);
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).Pay(request.PaymentToken!.Trim());
+        return PaymentOutcome(bookingId, result);
+    }
+
+    private static async Task<IResult> CancelBooking(Guid bookingId, IGrainFactory grains) =>
+        PaymentOutcome(bookingId, await grains.GetGrain<IBookingGrain>(bookingId).Cancel());
+
+    private static IResult PaymentOutcome(Guid bookingId, PaymentResult result)
+    {
+        if (result.Error == PaymentError.None)
+        {
+            return TypedResults.Ok(BookingResponse.From(result.Booking!));
+        }
+
+        if (result.Error == PaymentError.NotFound)
+        {
+            return Problems.NotFound($"Booking {bookingId} does not exist.");
+        }
+
+        var (status, title) = result.Error switch
+        {
+            PaymentError.Declined => (StatusCodes.Status402PaymentRequired, "Payment declined"),
+            PaymentError.GatewayUnavailable => (StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable"),
+            PaymentError.GatewayTimeout => (StatusCodes.Status504GatewayTimeout, "Payment provider timed out"),
+            _ => (StatusCodes.Status409Conflict, "Conflict"),
+        };
+        var extensions = new Dictionary<string, object?>();
+        if (result.Booking is { } booking)
+        {
+            extensions["booking"] = BookingResponse.From(booking);
+        }
+
+        return TypedResults.Problem(result.Message, statusCode: status, title: title, extensions: extensions);
+    }
+
+    private static void ValidateIdempotencyKey(string? idempotencyKey, ValidationErrors errors)
+    {
+        if (idempotencyKey is not null && (idempotencyKey.Length == 0 || idempotencyKey.Length > MaxIdempotencyKeyLength))
+        {
+            errors.Add("Idempotency-Key", $"the header must be 1 to {MaxIdempotencyKeyLength} characters.");
+        }
     }
 
     private static async Task<IResult> GetBooking(Guid bookingId, IGrainFactory grains)

@@ -1,8 +1,16 @@
+using System.Security.Cryptography;
 using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Grains.Domain;
 
-/// <summary>A booking as persisted, and the rule that turns an unpaid hold into Expired on time.</summary>
+/// <summary>What one block holds (or sold) for a booking: specific seats, or a general-admission quantity.</summary>
+[GenerateSerializer, Immutable, Alias("BookingPart")]
+public sealed record BookingPart(
+    [property: Id(0)] BlockDefinition Block,
+    [property: Id(1)] IReadOnlyList<SeatPosition> Seats,
+    [property: Id(2)] int Quantity);
+
+/// <summary>A booking as persisted, with the rules of its status that need no other grain.</summary>
 [GenerateSerializer, Alias("BookingState")]
 public sealed class BookingState
 {
@@ -27,10 +35,22 @@ public sealed class BookingState
 
     [Id(9)] public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>The blocks holding this booking's seats, to release them.</summary>
-    [Id(10)] public List<BlockDefinition> Blocks { get; set; } = [];
+    /// <summary>The blocks holding this booking's seats, with what each holds, to sell, release or hold them again.</summary>
+    [Id(10)] public List<BookingPart> Parts { get; set; } = [];
 
     [Id(11)] public DateTimeOffset? EndedAt { get; set; }
+
+    [Id(12)] public PaymentRecord? Payment { get; set; }
+
+    [Id(13)] public List<PaymentRecord> Refunds { get; set; } = [];
+
+    [Id(14)] public List<Ticket> Tickets { get; set; } = [];
+
+    /// <summary>Why the booking ended as it did (a decline, a lost hold), for the customer.</summary>
+    [Id(15)] public string? Reason { get; set; }
+
+    /// <summary>Where a RefundPending booking goes once its refund succeeds: Cancelled or Refunded.</summary>
+    [Id(16)] public BookingStatus StatusAfterRefund { get; set; }
 
     public bool Exists => RequestFingerprint is not null;
 
@@ -53,6 +73,18 @@ public sealed class BookingState
         return true;
     }
 
+    /// <summary>One ticket per seat or general-admission place, each with an unguessable 128-bit code.</summary>
+    public void IssueTickets()
+    {
+        var labels = Seats.Count > 0
+            ? Seats
+            : Enumerable.Range(1, Quantity).Select(n => $"{Section} #{n}").ToList();
+        Tickets = labels
+            .Select(label => new Ticket(Guid.NewGuid(), label, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
+                .TrimEnd('=').Replace('+', '-').Replace('/', '_')))
+            .ToList();
+    }
+
     public BookingView ToView(Guid id, DateTimeOffset now) =>
-        new(id, EventId, StatusAt(now), Email, Seats, Section, Quantity, ExpiresAt, Total, CreatedAt);
+        new(id, EventId, StatusAt(now), Email, Seats, Section, Quantity, ExpiresAt, Total, CreatedAt, Payment, Refunds, Tickets, Reason);
 }

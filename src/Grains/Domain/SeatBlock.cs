@@ -176,6 +176,51 @@ public sealed class SeatBlock
         return true;
     }
 
+    /// <summary>Moves a held booking's expiry to at least <paramref name="until"/> (a payment is in flight).</summary>
+    public bool ExtendHold(Guid bookingId, DateTimeOffset until, DateTimeOffset now)
+    {
+        ExpireDue(now);
+        if (!_byBooking.TryGetValue(bookingId, out var allocation) || allocation.Sold)
+        {
+            return false;
+        }
+
+        // Only ever later, so the cached next expiry stays a safe lower bound; the next sweep corrects it.
+        allocation.ExpiresAt = allocation.ExpiresAt > until ? allocation.ExpiresAt : until;
+        return true;
+    }
+
+    /// <summary>Turns a live hold into a sale. Selling twice is fine; selling an expired or released hold is not.</summary>
+    public bool Sell(Guid bookingId, DateTimeOffset now)
+    {
+        ExpireDue(now);
+        if (!_byBooking.TryGetValue(bookingId, out var allocation))
+        {
+            return false;
+        }
+
+        if (!allocation.Sold)
+        {
+            allocation.Sold = true;
+            _held -= allocation.Quantity;
+            _sold += allocation.Quantity;
+        }
+
+        return true;
+    }
+
+    /// <summary>Puts a booking's sold seats back on sale.</summary>
+    public bool ReturnSold(Guid bookingId)
+    {
+        if (!_byBooking.TryGetValue(bookingId, out var allocation) || !allocation.Sold)
+        {
+            return false;
+        }
+
+        Remove(allocation);
+        return true;
+    }
+
     public SeatCounts Counts(DateTimeOffset now)
     {
         ExpireDue(now);

@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
+using Ticketing.Grains.Payments;
+
+namespace Ticketing.Silo.Payments;
+
+/// <summary>Settings of the simulated provider, from "Payments:Simulated".</summary>
+public sealed class SimulatedPaymentOptions
+{
+    public const string SectionName = "Payments:Simulated";
+
+    /// <summary>How long every call takes.</summary>
+    public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
+
+    /// <summary>How long a <c>tok_visa_slow</c> charge takes before it succeeds.</summary>
+    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>How many refund attempts of a <c>tok_refund_fails</c> charge fail before one succeeds.</summary>
+    public int RefundFailures { get; set; } = 4;
+}
+
+/// <summary>A charge or refund the simulated provider made.</summary>
+public sealed record SimulatedTransaction(string IdempotencyKey, string Reference, decimal Amount, string Currency, DateTimeOffset At);
+
+/// <summary>
+/// A payment provider in test mode, driven by test tokens like a real provider's sandbox:
+/// <c>tok_visa</c> succeeds; <c>tok_declined</c> and <c>tok_insufficient_funds</c> are declined; <c>tok_timeout</c>
+/// never answers; <c>tok_flaky</c> fails transiently twice, then succeeds; <c>tok_unavailable</c> always fails
+/// transiently; <c>tok_visa_slow</c> succeeds after <see cref="SimulatedPaymentOptions.SlowLatency"/>;
+/// <c>tok_refund_fails</c> charges, but its first refunds fail. Any other token is declined as invalid.
+/// Idempotent like a real provider: a repeated key returns the first answer and never charges twice.
+/// </summary>
+public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> options, TimeProvider timeProvider) : IPaymentProvider
+{
+    private readonly ConcurrentDictionary<string, ProviderResponse> _answers = new();
+    private readonly ConcurrentDictionary<string, int> _attempts = new();
+    private readonly ConcurrentDictionary<string, string> _tokenByCharge = new();
+    private readonly ConcurrentQueue<SimulatedTransaction> _charges = new();
+    private readonly ConcurrentQueue<SimulatedTransaction> _refunds = new();
+
+    public IReadOnlyCollection<SimulatedTransaction> Charges => _charges;
+
+    public IReadOnlyCollection<SimulatedTransaction> Refunds => _refunds;
+
+    public async Task<ProviderResponse> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+    {
+        var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
+        await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
+        if (_answers.TryGetValue(request.IdempotencyKey, out var earlier))
+        {
+            return earlier;
+        }
+
+        switch (request.PaymentToken)
+        {
+            case "tok_timeout":
+                await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken);
+                break;
+            case "tok_unavailable":
+            case "tok_flaky" when attempt <= 2:
+                throw new PaymentProviderException("The payment provider is temporarily unavailable.");
+            case "tok_visa_slow":
+                await Task.Delay(options.Value.SlowLatency, timeProvider, cancellationToken);
+                break;
+        }
+
+        var response = request.PaymentToken switch
+        {
+            "tok_visa" or "tok_visa_slow" or "tok_flaky" or "tok_refund_fails" => new ProviderResponse(true, $"ch_{Guid.NewGuid():N}", null),
+            "tok_declined" => new ProviderResponse(false, null, "card_declined"),
+            "tok_insufficient_funds" => new ProviderResponse(false, null, "insufficient_funds"),
+            _ => new ProviderResponse(false, null, "invalid_token"),
+        };
+
+        // Two concurrent attempts with one key: the first answer stored wins, as at a real provider.
+        var answer = _answers.GetOrAdd(request.IdempotencyKey, response);
+        if (ReferenceEquals(answer, response) && response.Approved)
+        {
+            _tokenByCharge[response.Reference!] = request.PaymentToken;
+            _charges.Enqueue(new SimulatedTransaction(request.IdempotencyKey, response.Reference!, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()));
+        }
+
+        return answer;
+    }
+
+    public async Task<ProviderResponse> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
+    {
+        var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
+        await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
+        if (_answers.TryGetValue(request.IdempotencyKey, out var earlier))
+        {
+            return earlier;
+        }
+
+        if (!_tokenByCharge.TryGetValue(request.ChargeReference, out var token))
+        {
+            return new ProviderResponse(false, null, "no_such_charge");
+        }
+
+        if (token == "tok_refund_fails" && attempt <= options.Value.RefundFailures)
+        {
+            throw new PaymentProviderException("The payment provider could not process the refund right now.");
+        }
+
+        var response = new ProviderResponse(true, $"re_{Guid.NewGuid():N}", null);
+        var answer = _answers.GetOrAdd(request.IdempotencyKey, response);
+        if (ReferenceEquals(answer, response))
+        {
+            _refunds.Enqueue(new SimulatedTransaction(request.IdempotencyKey, response.Reference!, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()));
+        }
+
+        return answer;
+    }
+}
