@@ -46,7 +46,7 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         foreach (var block in layout.Sections[0].Blocks)
         {
             var grain = Client.GetGrain<ISeatBlockGrain>(block.GrainKey);
-            await Eventually(async () => (await fixture.ReadStoredStateAsync<SeatBlockState>(grain, "seatBlock")).Allocations.Count == 0);
+            await Scenario.Eventually(async () => (await fixture.ReadStoredStateAsync<SeatBlockState>(grain, "seatBlock")).Allocations.Count == 0);
         }
 
         Assert.Equal(BookingStatus.Expired, (await booking.Get())!.Status);
@@ -128,15 +128,5 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         var result = await Client.GetGrain<IBookingGrain>(Guid.NewGuid()).Hold(Scenario.Seats(layout, "A-1-1"));
 
         Assert.Equal(BookingError.NotOnSale, result.Error);
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 10 seconds.");
-            await Task.Delay(50);
-        }
     }
 }

@@ -1,17 +1,45 @@
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Payments;
 using Ticketing.Silo;
+using Ticketing.Silo.Payments;
 
 namespace Ticketing.GrainTests;
 
 /// <summary>Two in-process silos whose grains run on a fake clock that the tests move.</summary>
-public sealed class ClusterFixture : IAsyncLifetime
+public sealed class ClusterFixture() : TicketingClusterFixture(fakeClock: true);
+
+/// <summary>
+/// Two in-process silos on real time, for booking streams: the memory stream provider's own grains run on the
+/// grain clock too, and a fake clock moved by many minutes makes it drop messages, which real buyers never see.
+/// </summary>
+public sealed class RealTimeClusterFixture() : TicketingClusterFixture(fakeClock: false);
+
+public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
 {
     public static readonly DateTimeOffset Start = new(2027, 3, 1, 12, 0, 0, TimeSpan.Zero);
+
+    /// <summary>Payment timings shrunk so that every saga path runs in about a second of real time.</summary>
+    public static readonly IConfiguration Settings = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+    {
+        ["Payments:Saga:HoldGrace"] = "00:00:30",
+        ["Payments:Saga:RefundRetryPeriod"] = "00:00:01",
+        ["Payments:Resilience:AttemptTimeout"] = "00:00:00.800",
+        ["Payments:Resilience:MaxRetries"] = "2",
+        ["Payments:Resilience:RetryBaseDelay"] = "00:00:00.010",
+        ["Payments:Resilience:BreakerFailureRatio"] = "0.6",
+        ["Payments:Resilience:BreakerMinimumThroughput"] = "10",
+        ["Payments:Resilience:BreakerSamplingDuration"] = "00:00:01",
+        ["Payments:Resilience:BreakDuration"] = "00:00:03",
+        ["Payments:Simulated:Latency"] = "00:00:00.001",
+        ["Payments:Simulated:SlowLatency"] = "00:00:00.500",
+        ["Payments:Simulated:RefundFailures"] = "4",
+    }).Build();
 
     public FakeTimeProvider Clock { get; } = new(Start);
 
@@ -25,15 +53,33 @@ public sealed class ClusterFixture : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTicketingInMemoryProviders();
-            silo.Services.AddSingleton<TimeProvider>(Clock);
-            // The silo's own maintenance loops stay on real time; only grains see the fake clock.
-            silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            silo.Services.AddTicketingPayments(Settings);
+            silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            if (fakeClock)
+            {
+                silo.Services.AddSingleton<TimeProvider>(Clock);
+                // The silo's own maintenance loops stay on real time; only grains see the fake clock.
+                silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
+            }
         });
+        builder.ConfigureClient(client => client.AddMemoryStreams(StorageNames.BookingStream));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
 
     public async Task DisposeAsync() => await Cluster.DisposeAsync();
+
+    /// <summary>The simulated payment provider (one per silo; a booking's calls go to the silo it lives on).</summary>
+    public IEnumerable<SimulatedPaymentProvider> PaymentProviders =>
+        Cluster.GetActiveSilos().Select(s => Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<SimulatedPaymentProvider>());
+
+    /// <summary>The gateway of each silo: each has its own circuit breaker, as each process would.</summary>
+    public IEnumerable<IPaymentGateway> Gateways =>
+        Cluster.GetActiveSilos().Select(s => Cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IPaymentGateway>());
+
+    public int ChargesFor(Guid bookingId) => PaymentProviders.Sum(p => p.Charges.Count(c => c.IdempotencyKey.Contains(bookingId.ToString("N"))));
+
+    public int RefundsFor(Guid bookingId) => PaymentProviders.Sum(p => p.Refunds.Count(c => c.IdempotencyKey.Contains(bookingId.ToString("N"))));
 
     /// <summary>Reads a grain's state as stored, bypassing the grain, to see what it has persisted.</summary>
     public async Task<T> ReadStoredStateAsync<T>(IAddressable grain, string stateName) where T : new()
@@ -52,14 +98,23 @@ public sealed class ClusterCollection : ICollectionFixture<ClusterFixture>
     public const string Name = "cluster";
 }
 
+[CollectionDefinition(Name)]
+public sealed class RealTimeClusterCollection : ICollectionFixture<RealTimeClusterFixture>
+{
+    public const string Name = "real-time cluster";
+}
+
 /// <summary>Creates events and booking plans the way the API would route them.</summary>
 internal static class Scenario
 {
-    public static async Task<EventLayout> PublishedEventAsync(IClusterClient client, params SectionDefinition[] sections)
+    public static Task<EventLayout> PublishedEventAsync(IClusterClient client, params SectionDefinition[] sections) =>
+        PublishedEventAsync(client, TimeSpan.FromMinutes(10), sections);
+
+    public static async Task<EventLayout> PublishedEventAsync(IClusterClient client, TimeSpan holdDuration, params SectionDefinition[] sections)
     {
         var id = Guid.NewGuid();
         var grain = client.GetGrain<IEventGrain>(id);
-        await grain.Create(new EventDefinition("Test", null, "Hall", ClusterFixture.Start.AddDays(30), "EUR", TimeSpan.FromMinutes(10), sections));
+        await grain.Create(new EventDefinition("Test", null, "Hall", TicketingClusterFixture.Start.AddDays(30), "EUR", holdDuration, sections));
         await grain.Publish();
         return (await grain.GetLayout())!;
     }
@@ -84,6 +139,24 @@ internal static class Scenario
         var section = layout.FindSection(sectionId)!;
         return new BookingPlan(layout.EventId, "a@example.com", $"{sectionId}x{quantity}", layout.HoldDuration,
             new Money(10 * quantity, layout.Currency), sectionId, quantity, [], section.Blocks);
+    }
+
+    public static async Task<(Guid Id, BookingView Booking)> HeldAsync(IClusterClient client, EventLayout layout, params string[] seatIds)
+    {
+        var id = Guid.NewGuid();
+        var result = await client.GetGrain<IBookingGrain>(id).Hold(Seats(layout, seatIds));
+        Assert.Equal(BookingError.None, result.Error);
+        return (id, result.Booking!);
+    }
+
+    public static async Task Eventually(Func<Task<bool>> condition, int seconds = 10)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(seconds);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"The condition did not become true within {seconds} seconds.");
+            await Task.Delay(50);
+        }
     }
 
     public static async Task<SeatCounts> CountsAsync(IClusterClient client, SectionLayout section)
