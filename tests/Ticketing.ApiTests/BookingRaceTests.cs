@@ -78,3 +78,76 @@ public sealed class BookingRaceTests(TicketingApiFactory factory) : IClassFixtur
         Assert.Equal(2 * winners.Count, Api.AssertInvariantAndCountHeld(await _client.GetEventAsync(ev.Id)));
     }
 }
+
+/// <summary>Buyers who book, pay (well or badly), cancel and release at once, on few seats.</summary>
+public sealed class MixedSaleTests(TicketingApiFactory factory) : IClassFixture<TicketingApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task After_a_mixed_concurrent_run_sold_seats_are_exactly_the_seats_of_confirmed_bookings()
+    {
+        var ev = await _client.CreatePublishedEventAsync(Api.Event(sections: [
+            new { id = "A", name = "Floor", rows = 2, seatsPerRow = 20, price = 10m },
+            new { id = "GA", name = "Standing", capacity = 30, price = 5m },
+        ]));
+
+        var bookingIds = await Task.WhenAll(Enumerable.Range(0, 400).Select(i => BuyerAsync(ev.Id, i)));
+
+        var bookings = new List<BookingResponse>();
+        foreach (var id in bookingIds.OfType<Guid>())
+        {
+            bookings.Add(await _client.GetAsync<BookingResponse>($"/api/bookings/{id}"));
+        }
+
+        var confirmed = bookings.Where(b => b.Status == BookingStatus.Confirmed).ToList();
+        var confirmedSeats = confirmed.SelectMany(b => b.Seats).ToList();
+        Assert.Equal(confirmedSeats.Count, confirmedSeats.Distinct().Count());
+        var sold = (await _client.GetSeatsAsync(ev.Id, "A")).Where(s => s.Status == SeatStatus.Sold).Select(s => s.Id);
+        Assert.Equal(confirmedSeats.Order(), sold.Order());
+
+        var after = await _client.GetEventAsync(ev.Id);
+        Api.AssertInvariantAndCountHeld(after);
+        Assert.Equal(confirmed.Where(b => b.Section == "GA").Sum(b => b.Quantity), after.Sections.Single(s => s.Id == "GA").Availability!.Sold);
+        Assert.Equal(bookings.Where(b => b.Status == BookingStatus.Held).Sum(b => b.Quantity), after.Sections.Sum(s => s.Availability!.Held));
+        Assert.True(confirmed.Count > 0, "Some buyers must have paid.");
+    }
+
+    /// <summary>One buyer's whole visit: book, then one of pay well, pay badly, pay and cancel, release, or walk away.</summary>
+    private async Task<Guid?> BuyerAsync(Guid eventId, int buyer)
+    {
+        var random = new Random(buyer);
+        object body = random.Next(3) switch
+        {
+            0 => new { email = $"b{buyer}@example.com", section = "GA", quantity = random.Next(1, 4) },
+            1 => new { email = $"b{buyer}@example.com", section = "A", quantity = random.Next(1, 3) },
+            _ => new { email = $"b{buyer}@example.com", seats = new[] { $"A-{random.Next(1, 3)}-{random.Next(1, 21)}" } },
+        };
+        var response = await _client.BookAsync(eventId, body);
+        if (response.StatusCode != HttpStatusCode.Created)
+        {
+            Assert.Equal(HttpStatusCode.Conflict, response.StatusCode);
+            return null;
+        }
+
+        var booking = (await response.Content.ReadFromJsonAsync<BookingResponse>(Api.Json))!;
+        switch (random.Next(5))
+        {
+            case 0:
+                await _client.PostAsJsonAsync($"/api/bookings/{booking.Id}/payment", new { paymentToken = "tok_visa" });
+                break;
+            case 1:
+                await _client.PostAsJsonAsync($"/api/bookings/{booking.Id}/payment", new { paymentToken = "tok_declined" });
+                break;
+            case 2:
+                await _client.PostAsJsonAsync($"/api/bookings/{booking.Id}/payment", new { paymentToken = "tok_visa" });
+                await _client.PostAsync($"/api/bookings/{booking.Id}/cancel", null);
+                break;
+            case 3:
+                await _client.DeleteAsync($"/api/bookings/{booking.Id}");
+                break;
+        }
+
+        return booking.Id;
+    }
+}

@@ -197,6 +197,67 @@ public sealed class SeatBlockTests
     }
 
     [Fact]
+    public void Selling_a_live_hold_makes_its_seats_sold_for_good()
+    {
+        var block = OpenSeatedBlock();
+        var booking = Guid.NewGuid();
+        block.HoldSeats(booking, Seats((1, 1), (1, 2)), Expiry, Now);
+
+        Assert.True(block.Sell(booking, Now));
+        Assert.True(block.Sell(booking, Now));
+
+        Assert.Equal(new SeatCounts(20, 18, 0, 2), block.Counts(Expiry.AddHours(1)));
+        Assert.False(block.Release(booking, Now));
+        Assert.Null(block.NextExpiry);
+        Assert.Equal(SeatStatus.Sold, block.Seats(Now).Single(s => s.Position == new SeatPosition(1, 2)).Status);
+    }
+
+    [Fact]
+    public void An_expired_or_released_hold_cannot_be_sold()
+    {
+        var block = OpenSeatedBlock();
+        var expired = Guid.NewGuid();
+        var released = Guid.NewGuid();
+        block.HoldSeats(expired, Seats((1, 1)), Expiry, Now);
+        block.HoldSeats(released, Seats((1, 2)), Expiry, Now);
+        block.Release(released, Now);
+
+        Assert.False(block.Sell(expired, Expiry));
+        Assert.False(block.Sell(released, Now));
+        Assert.Equal(0, block.Counts(Expiry).Sold);
+    }
+
+    [Fact]
+    public void Extending_a_hold_moves_its_expiry_later_but_never_earlier()
+    {
+        var block = OpenSeatedBlock();
+        var booking = Guid.NewGuid();
+        block.HoldSeats(booking, Seats((1, 1)), Expiry, Now);
+
+        Assert.True(block.ExtendHold(booking, Now.AddMinutes(1), Now));
+        Assert.Equal(1, block.Counts(Expiry.AddTicks(-1)).Held);
+        Assert.True(block.ExtendHold(booking, Expiry.AddMinutes(5), Now));
+        Assert.Equal(1, block.Counts(Expiry.AddMinutes(4)).Held);
+        Assert.Equal(0, block.Counts(Expiry.AddMinutes(5)).Held);
+        Assert.False(block.ExtendHold(booking, Expiry.AddHours(1), Expiry.AddMinutes(5)));
+    }
+
+    [Fact]
+    public void Returning_sold_seats_puts_them_back_on_sale()
+    {
+        var block = OpenSeatedBlock();
+        var booking = Guid.NewGuid();
+        block.HoldSeats(booking, Seats((2, 3)), Expiry, Now);
+        Assert.False(block.ReturnSold(booking));
+        block.Sell(booking, Now);
+
+        Assert.True(block.ReturnSold(booking));
+
+        Assert.Equal(new SeatCounts(20, 20, 0, 0), block.Counts(Now));
+        Assert.True(block.HoldSeats(Guid.NewGuid(), Seats((2, 3)), Expiry, Now).Succeeded);
+    }
+
+    [Fact]
     public void Counts_always_add_up_to_the_capacity_and_match_the_seat_map()
     {
         var random = new Random(1234);
@@ -206,7 +267,7 @@ public sealed class SeatBlockTests
         for (var step = 0; step < 2_000; step++)
         {
             now = now.AddSeconds(random.Next(0, 3));
-            switch (random.Next(3))
+            switch (random.Next(4))
             {
                 case 0:
                     var id = Guid.NewGuid();
@@ -226,10 +287,17 @@ public sealed class SeatBlockTests
                     }
 
                     break;
-                default:
+                case 2:
                     if (bookings.Count > 0)
                     {
                         block.Release(bookings[random.Next(bookings.Count)], now);
+                    }
+
+                    break;
+                default:
+                    if (bookings.Count > 0)
+                    {
+                        block.Sell(bookings[random.Next(bookings.Count)], now);
                     }
 
                     break;
@@ -238,6 +306,7 @@ public sealed class SeatBlockTests
             var counts = block.Counts(now);
             Assert.Equal(counts.Capacity, counts.Free + counts.Held + counts.Sold);
             Assert.Equal(counts.Held, block.Seats(now).Count(s => s.Status == SeatStatus.Held));
+            Assert.Equal(counts.Sold, block.Seats(now).Count(s => s.Status == SeatStatus.Sold));
         }
     }
 }
