@@ -4,6 +4,7 @@ using Ticketing.Api.Endpoints;
 using Ticketing.Api.Infrastructure;
 using Ticketing.Api.Routing;
 using Ticketing.Silo;
+using Ticketing.Silo.Schema;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -13,8 +14,22 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
     builder.WebHost.UseUrls("http://localhost:8080");
 }
 
-// Embedded default: a silo in this process, so one command runs the whole system.
-builder.UseOrleans(silo => silo.AddTicketingSilo(builder.Configuration));
+// Embedded default: a silo in this process, so one command runs the whole system (on PostgreSQL when
+// ConnectionStrings:Ticketing is set). Orleans:Mode=Client joins a cluster of separate silos instead.
+if (builder.Configuration.GetTicketingOptions().Mode == ApiHostingMode.Client)
+{
+    builder.UseOrleansClient(client => client.AddTicketingClient(builder.Configuration));
+}
+else
+{
+    if (builder.Configuration.GetTicketingConnectionString() is { } connectionString)
+    {
+        using var loggers = LoggerFactory.Create(logging => logging.AddConsole());
+        await SchemaMigrator.MigrateAsync(connectionString, loggers.CreateLogger("Ticketing.Schema"));
+    }
+
+    builder.UseOrleans(silo => silo.AddTicketingSilo(builder.Configuration));
+}
 
 builder.Services.Configure<BookingOptions>(builder.Configuration.GetSection(BookingOptions.SectionName));
 builder.Services.AddMemoryCache();
@@ -50,7 +65,7 @@ app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
 app.MapEventsApi();
 app.MapBookingsApi();
 
-app.Run();
+await app.RunAsync();
 
 /// <summary>The API host; public so that functional tests can start it with WebApplicationFactory.</summary>
 public partial class Program;

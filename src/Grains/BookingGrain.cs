@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Streams;
 using Ticketing.Grains.Abstractions;
@@ -15,7 +16,8 @@ public sealed class BookingGrain(
     [PersistentState("booking", StorageNames.Ticketing)] IPersistentState<BookingState> state,
     IPaymentGateway gateway,
     IOptions<PaymentSagaOptions> sagaOptions,
-    TimeProvider clock) : Grain, IBookingGrain, IRemindable
+    TimeProvider clock,
+    ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
 {
     private const string RefundReminder = "refund-retry";
 
@@ -77,7 +79,7 @@ public sealed class BookingGrain(
         Booking.Parts = outcome.Parts.Select(p => new BookingPart(p.Block, p.Result.Seats, p.Result.Quantity)).ToList();
         try
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
         }
         catch
         {
@@ -270,7 +272,7 @@ public sealed class BookingGrain(
 
         Booking.Status = BookingStatus.PaymentPending;
         Booking.Payment = new PaymentRecord($"pay_{Id:N}", PaymentKind.Charge, Booking.Total, PaymentStatus.Pending, null, null, now, null, 0);
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         return true;
     }
 
@@ -332,7 +334,7 @@ public sealed class BookingGrain(
 
         Booking.Status = BookingStatus.RefundPending;
         Booking.StatusAfterRefund = whenRefunded;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         var period = sagaOptions.Value.RefundRetryPeriod;
         await this.RegisterOrUpdateReminder(RefundReminder, period, period);
     }
@@ -349,7 +351,7 @@ public sealed class BookingGrain(
     {
         if (Booking.ExpireIfDue(now))
         {
-            await state.WriteStateAsync();
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
             await PublishAsync(BookingEventKind.BookingExpired, now);
         }
     }
@@ -358,14 +360,27 @@ public sealed class BookingGrain(
     {
         Booking.Status = status;
         Booking.EndedAt = now;
-        await state.WriteStateAsync();
+        await state.WriteOrReloadAsync(DeactivateOnIdle);
         await PublishAsync(kind, now);
     }
 
-    private Task PublishAsync(BookingEventKind kind, DateTimeOffset now) =>
-        this.GetStreamProvider(StorageNames.BookingStream)
-            .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, Booking.EventId))
-            .OnNextAsync(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, now, Booking.Reason));
+    /// <summary>
+    /// Publishes the transition that was just persisted. The stream is not durable, so a failed publish must not
+    /// turn a durable, acknowledged change into an error for the customer: it is logged instead.
+    /// </summary>
+    private async Task PublishAsync(BookingEventKind kind, DateTimeOffset now)
+    {
+        try
+        {
+            await this.GetStreamProvider(StorageNames.BookingStream)
+                .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, Booking.EventId))
+                .OnNextAsync(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, now, Booking.Reason));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            logger.LogWarning(e, "Booking {BookingId}: could not publish {Kind}", Id, kind);
+        }
+    }
 
     private PaymentResult Ok(DateTimeOffset now) => new(Booking.ToView(Id, now), PaymentError.None, null);
 

@@ -21,7 +21,7 @@ public sealed class SeatBlockGrain(
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _block = new SeatBlock(state.State);
-        _writer = new WriteCoalescer(state.WriteStateAsync);
+        _writer = new WriteCoalescer(() => state.WriteOrReloadAsync(DeactivateOnIdle));
         ScheduleExpiry();
         return Task.CompletedTask;
     }

@@ -1,7 +1,11 @@
+using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Dashboard;
+using Orleans.Serialization;
+using Orleans.Storage;
 using Ticketing.Grains;
 using Ticketing.Grains.Payments;
 using Ticketing.Silo.Payments;
@@ -11,16 +15,33 @@ namespace Ticketing.Silo;
 /// <summary>The silo's configuration, shared by the headless silo host and the API's embedded mode.</summary>
 public static class SiloBuilderExtensions
 {
+    public static TicketingSiloOptions GetTicketingOptions(this IConfiguration configuration) =>
+        configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
+
+    /// <summary>The PostgreSQL connection string (ConnectionStrings:Ticketing), or null for the in-memory default.</summary>
+    public static string? GetTicketingConnectionString(this IConfiguration configuration) =>
+        configuration.GetConnectionString(TicketingSiloOptions.ConnectionStringName) is { Length: > 0 } connectionString ? connectionString : null;
+
     /// <summary>
-    /// Configures a Ticketing silo. Without a database this is the embedded default: localhost clustering,
-    /// in-memory grain storage, reminders and memory streams, so one process runs everything.
+    /// Configures a Ticketing silo. With ConnectionStrings:Ticketing set, clustering, grain storage and reminders live
+    /// in PostgreSQL and several silos form one cluster. Without it, the embedded default: localhost clustering,
+    /// in-memory storage and reminders, so one process runs everything.
     /// </summary>
     public static ISiloBuilder AddTicketingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
-        var options = configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
+        var options = configuration.GetTicketingOptions();
+        if (configuration.GetTicketingConnectionString() is { } connectionString)
+        {
+            silo.AddTicketingPostgres(connectionString, options);
+        }
+        else
+        {
+            silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
+            silo.AddTicketingInMemoryProviders();
+        }
 
-        silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-        silo.AddTicketingInMemoryProviders();
+        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
+        silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingPayments(configuration);
         silo.AddDashboard();
         return silo;
@@ -34,6 +55,66 @@ public static class SiloBuilderExtensions
         silo.AddMemoryStreams(StorageNames.BookingStream);
         silo.UseInMemoryReminderService();
         return silo;
+    }
+
+    /// <summary>
+    /// PostgreSQL through the Orleans ADO.NET providers: membership, grain state and reminders. Booking events
+    /// still travel on memory streams (no durable Orleans stream provider is available); their subscriptions persist.
+    /// </summary>
+    public static ISiloBuilder AddTicketingPostgres(this ISiloBuilder silo, string connectionString, TicketingSiloOptions options)
+    {
+        silo.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        silo.UseAdoNetClustering(o =>
+        {
+            o.Invariant = TicketingSiloOptions.PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        foreach (var name in new[] { StorageNames.Ticketing, StorageNames.PubSub })
+        {
+            // Orleans' binary serializer (the state types carry [Id]s) keeps a seat block's row small: its bookings,
+            // not a JSON document with type names, are what each group commit writes.
+            silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> storage) => storage.Configure<Serializer>((o, serializer) =>
+            {
+                o.Invariant = TicketingSiloOptions.PostgresInvariant;
+                o.ConnectionString = connectionString;
+                o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer);
+            }));
+        }
+
+        silo.UseAdoNetReminderService(o =>
+        {
+            o.Invariant = TicketingSiloOptions.PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        silo.AddMemoryStreams(StorageNames.BookingStream);
+        return silo;
+    }
+
+    /// <summary>The API as an Orleans client of a PostgreSQL-backed cluster.</summary>
+    public static IClientBuilder AddTicketingClient(this IClientBuilder client, IConfiguration configuration)
+    {
+        var options = configuration.GetTicketingOptions();
+        var connectionString = configuration.GetTicketingConnectionString()
+            ?? throw new InvalidOperationException("Orleans:Mode=Client needs ConnectionStrings:Ticketing: the client finds the silos through PostgreSQL.");
+        client.Configure<ClusterOptions>(cluster =>
+        {
+            cluster.ClusterId = options.ClusterId;
+            cluster.ServiceId = options.ServiceId;
+        });
+        client.UseAdoNetClustering(o =>
+        {
+            o.Invariant = TicketingSiloOptions.PostgresInvariant;
+            o.ConnectionString = connectionString;
+        });
+        client.Configure<ClientMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
+        client.AddMemoryStreams(StorageNames.BookingStream);
+        client.AddDashboard();
+        return client;
     }
 
     /// <summary>The payment gateway the booking grains use: the simulated provider behind the resilience pipeline.</summary>

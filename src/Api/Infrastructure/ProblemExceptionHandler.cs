@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Diagnostics;
+using Orleans.Storage;
 
 namespace Ticketing.Api.Infrastructure;
 
@@ -15,6 +16,9 @@ public sealed class ProblemExceptionHandler(IProblemDetailsService problems, ILo
         var (status, title, detail) = exception switch
         {
             BadHttpRequestException bad => (bad.StatusCode, "Invalid request", Describe(bad)),
+            // A stale storage write (two activations of one grain for a moment): the grain reloads, the client retries.
+            InconsistentStateException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
+                "The seat inventory changed underneath this request and was reloaded; nothing was kept from it. Retry the request."),
             TimeoutException or OrleansException => (StatusCodes.Status503ServiceUnavailable, "Service unavailable",
                 "The seat inventory did not answer in time. Retry the request; with the same Idempotency-Key a retried booking cannot hold seats twice."),
             _ => (StatusCodes.Status500InternalServerError, "Internal error", "An unexpected error occurred."),

@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# A local multi-silo Ticketing cluster on PostgreSQL: N headless silos plus the API as an Orleans client.
+#
+#   deploy/local/cluster.sh start [SILOS]   build, apply the schema, start SILOS silos (default 2) and the API
+#   deploy/local/cluster.sh stop            stop them (SIGTERM: silos leave the membership cleanly)
+#   deploy/local/cluster.sh status          what runs, and the cluster membership as PostgreSQL records it
+#
+# Needs ConnectionStrings__Ticketing (default: Host=localhost;Username=postgres;Password=postgres;Database=ticketing).
+# The API listens on http://localhost:8080 (API_URL to change); silo i uses ports 11110+i and 30000+i.
+set -euo pipefail
+
+root=$(cd "$(dirname "$0")/../.." && pwd)
+run="$root/deploy/local/.run"
+export ConnectionStrings__Ticketing="${ConnectionStrings__Ticketing:-Host=localhost;Username=postgres;Password=postgres;Database=ticketing}"
+api_url="${API_URL:-http://localhost:8080}"
+config="${CONFIGURATION:-Release}"
+
+silo_dll="$root/src/Silo/bin/$config/net10.0/Ticketing.Silo.dll"
+api_dll="$root/src/Api/bin/$config/net10.0/Ticketing.Api.dll"
+
+wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
+  local seconds=$1 what=$2; shift 2
+  for _ in $(seq 1 "$seconds"); do
+    if "$@" >/dev/null 2>&1; then return 0; fi
+    sleep 1
+  done
+  echo "cluster: $what did not come up within ${seconds}s; see $run/*.log" >&2
+  return 1
+}
+
+start() {
+  local silos=${1:-2}
+  if [ -d "$run" ] && ls "$run"/*.pid >/dev/null 2>&1; then
+    echo "cluster: already running (deploy/local/cluster.sh stop first)" >&2
+    exit 1
+  fi
+  mkdir -p "$run"
+  echo "cluster: building ($config)"
+  dotnet build "$root/src/Api" -c "$config" -v quiet -nologo >"$run/build.log" 2>&1 || { cat "$run/build.log"; exit 1; }
+  dotnet build "$root/src/Silo" -c "$config" -v quiet -nologo >>"$run/build.log" 2>&1 || { cat "$run/build.log"; exit 1; }
+  echo "cluster: applying the schema"
+  dotnet "$silo_dll" migrate >"$run/migrate.log" 2>&1 || { cat "$run/migrate.log"; exit 1; }
+
+  for i in $(seq 1 "$silos"); do
+    dotnet "$silo_dll" --Orleans:SiloPort=$((11110 + i)) --Orleans:GatewayPort=$((30000 + i)) >"$run/silo$i.log" 2>&1 &
+    echo $! >"$run/silo$i.pid"
+    wait_for 60 "silo $i" grep -q "Orleans Silo started" "$run/silo$i.log"
+    echo "cluster: silo $i up (pid $(cat "$run/silo$i.pid"), silo port $((11110 + i)), gateway $((30000 + i)))"
+  done
+
+  dotnet "$api_dll" --Orleans:Mode=Client --urls "$api_url" >"$run/api.log" 2>&1 &
+  echo $! >"$run/api.pid"
+  wait_for 60 "the API" curl -sf "$api_url/api/events"
+  echo "cluster: API up at $api_url (pid $(cat "$run/api.pid")); dashboard at $api_url/dashboard"
+}
+
+stop() {
+  [ -d "$run" ] || { echo "cluster: not running"; return 0; }
+  # The API first, then the silos, each with SIGTERM so that it shuts down gracefully.
+  for pidfile in "$run"/api.pid "$run"/silo*.pid; do
+    [ -f "$pidfile" ] || continue
+    local pid; pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill -TERM "$pid"
+      for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 1; done
+      kill -0 "$pid" 2>/dev/null && { echo "cluster: $(basename "$pidfile" .pid) did not stop; killing it" >&2; kill -KILL "$pid"; }
+    fi
+    echo "cluster: stopped $(basename "$pidfile" .pid)"
+    rm -f "$pidfile"
+  done
+}
+
+status() {
+  for pidfile in "$run"/api.pid "$run"/silo*.pid; do
+    [ -f "$pidfile" ] || continue
+    local pid; pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then echo "$(basename "$pidfile" .pid): running (pid $pid)"; else echo "$(basename "$pidfile" .pid): not running"; fi
+  done
+  if command -v psql >/dev/null 2>&1; then
+    psql "$(echo "$ConnectionStrings__Ticketing" | sed -E 's/Host=([^;]*)/host=\1/; s/Username=([^;]*)/user=\1/; s/Password=([^;]*)/password=\1/; s/Database=([^;]*)/dbname=\1/; s/;/ /g')" \
+      -c "SELECT address, port, generation, hostname, status FROM orleansmembershiptable ORDER BY port, generation;" 2>/dev/null || true
+  fi
+}
+
+case "${1:-}" in
+  start) start "${2:-2}" ;;
+  stop) stop ;;
+  status) status ;;
+  *) sed -n '2,9p' "$0"; exit 2 ;;
+esac
