@@ -1,4 +1,5 @@
 using Orleans.Concurrency;
+using Orleans.Placement;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
 
@@ -6,9 +7,12 @@ namespace Ticketing.Grains;
 
 /// <summary>
 /// One block of seats. Reentrant so that holds keep flowing while a storage write is in flight: each call
-/// changes memory in one synchronous step, then awaits the group write that makes it durable.
+/// changes memory in one synchronous step, then awaits the group write that makes it durable. Placed at random so
+/// that an event's blocks spread over the silos (the default would put them all next to the event grain that
+/// opens them).
 /// </summary>
 [Reentrant]
+[RandomPlacement]
 public sealed class SeatBlockGrain(
     [PersistentState("seatBlock", StorageNames.Ticketing)] IPersistentState<SeatBlockState> state,
     TimeProvider clock) : Grain, ISeatBlockGrain

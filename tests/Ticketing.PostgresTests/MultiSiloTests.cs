@@ -5,13 +5,17 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
 using Orleans.Runtime;
+using Xunit.Abstractions;
 
 namespace Ticketing.PostgresTests;
 
-public sealed class MultiSiloTests
+public sealed class MultiSiloTests(ITestOutputHelper output)
 {
-    private static readonly object[] Sections = Enumerable.Range(1, 6)
-        .Select(i => (object)new { id = $"S{i}", name = $"Section {i}", rows = 2, seatsPerRow = 20, price = 10m })
+    private const int SectionCount = 12;
+
+    // Twelve blocks of 500 seats: enough that buyers never run out during the test.
+    private static readonly object[] Sections = Enumerable.Range(1, SectionCount)
+        .Select(i => (object)new { id = $"S{i}", name = $"Section {i}", rows = 20, seatsPerRow = 25, price = 10m })
         .ToArray();
 
     [PostgresFact]
@@ -41,7 +45,7 @@ public sealed class MultiSiloTests
             var random = new Random(buyer);
             while (!stop.IsCancellationRequested)
             {
-                var seat = $"S{random.Next(1, 7)}-{random.Next(1, 3)}-{random.Next(1, 21)}";
+                var seat = $"S{random.Next(1, SectionCount + 1)}-{random.Next(1, 21)}-{random.Next(1, 26)}";
                 try
                 {
                     var response = await http.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { email = "load@example.com", seats = new[] { seat } });
@@ -67,11 +71,12 @@ public sealed class MultiSiloTests
         await silo1.KillAsync();
         await Task.WhenAll(buyers);
 
+        output.WriteLine($"acknowledged holds: {beforeKill} before the kill, {acknowledged.Count} in all; failed requests: {failures.Count} ({string.Join(", ", failures.GroupBy(f => f).Select(g => $"{g.Key} x{g.Count()}"))})");
         Assert.True(beforeKill > 0, "Bookings went through before the kill.");
         Assert.True(acknowledged.Count > beforeKill, $"The surviving silo took over: {acknowledged.Count} acknowledged, {beforeKill} before the kill, failures: {string.Join(",", failures)}.\n{silo2.Tail()}");
 
         var seats = new Dictionary<string, string>();
-        for (var i = 1; i <= 6; i++)
+        for (var i = 1; i <= SectionCount; i++)
         {
             foreach (var (id, status) in await http.SeatMapAsync(eventId, $"S{i}"))
             {

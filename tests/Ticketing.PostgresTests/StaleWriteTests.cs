@@ -59,15 +59,15 @@ public sealed class StaleWriteTests
         await storage.ReadStateAsync("seatBlock", grainId, first);
         await storage.ReadStateAsync("seatBlock", grainId, second);
 
-        first.State.IsOpen = true;
+        first.State!.IsOpen = true;
         await storage.WriteStateAsync("seatBlock", grainId, first);
-        second.State.Allocations.Add(new SeatAllocation { BookingId = Guid.NewGuid(), Quantity = 1, SeatIndexes = [3] });
+        second.State!.Allocations.Add(new SeatAllocation { BookingId = Guid.NewGuid(), Quantity = 1, SeatIndexes = [3] });
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync("seatBlock", grainId, second));
         var stored = new GrainState<SeatBlockState>(new SeatBlockState());
         await storage.ReadStateAsync("seatBlock", grainId, stored);
-        Assert.True(stored.State.IsOpen);
-        Assert.Empty(stored.State.Allocations);
+        Assert.True(stored.State!.IsOpen);
+        Assert.Empty(stored.State!.Allocations);
     }
 
     [PostgresFact]
@@ -84,7 +84,7 @@ public sealed class StaleWriteTests
         // A second writer (as a duplicate activation elsewhere would) holds seat 5 behind this activation's back.
         var other = new GrainState<SeatBlockState>(new SeatBlockState());
         await storage.ReadStateAsync("seatBlock", blockGrain.GetGrainId(), other);
-        other.State.Allocations.Add(new SeatAllocation { BookingId = Guid.NewGuid(), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10), Quantity = 1, SeatIndexes = [4] });
+        other.State!.Allocations.Add(new SeatAllocation { BookingId = Guid.NewGuid(), ExpiresAt = DateTimeOffset.UtcNow.AddMinutes(10), Quantity = 1, SeatIndexes = [4] });
         await storage.WriteStateAsync("seatBlock", blockGrain.GetGrainId(), other);
 
         await Assert.ThrowsAsync<InconsistentStateException>(() => client.GetGrain<IBookingGrain>(Guid.NewGuid()).Hold(Plan(layout, 6)));
