@@ -17,6 +17,7 @@ public sealed class BookingGrain(
     IPaymentGateway gateway,
     IOptions<PaymentSagaOptions> sagaOptions,
     TimeProvider clock,
+    TicketingMetrics metrics,
     ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
 {
     private const string RefundReminder = "refund-retry";
@@ -44,6 +45,7 @@ public sealed class BookingGrain(
                     "This idempotency key was already used for a different booking request.");
         }
 
+        var started = clock.GetTimestamp();
         var bookingId = Id;
         var expiresAt = now + plan.HoldDuration;
         var outcome = plan.IsBestAvailable
@@ -90,6 +92,7 @@ public sealed class BookingGrain(
         }
 
         ScheduleExpiry();
+        metrics.HoldCreated(clock.GetElapsedTime(started));
         await PublishAsync(BookingEventKind.BookingHeld, now);
         return BookingResult.Ok(Booking.ToView(bookingId, now));
     }
@@ -155,7 +158,9 @@ public sealed class BookingGrain(
                 return NotPayable(now);
         }
 
+        var charging = TimeProvider.System.GetTimestamp();
         var result = await gateway.ChargeAsync(new ChargeRequest(ChargeKey, paymentToken, Booking.Total, $"Booking {Id}"));
+        metrics.PaymentCompleted(TimeProvider.System.GetElapsedTime(charging));
         now = clock.GetUtcNow();
         Booking.Payment = Booking.Payment! with
         {
@@ -353,6 +358,7 @@ public sealed class BookingGrain(
         {
             await state.WriteOrReloadAsync(DeactivateOnIdle);
             await PublishAsync(BookingEventKind.BookingExpired, now);
+            LeaveMemoryWhenSettled();
         }
     }
 
@@ -362,6 +368,33 @@ public sealed class BookingGrain(
         Booking.EndedAt = now;
         await state.WriteOrReloadAsync(DeactivateOnIdle);
         await PublishAsync(kind, now);
+        LeaveMemoryWhenSettled();
+    }
+
+    /// <summary>
+    /// A booking that holds nothing any more is only read now and then: its state is persisted, so the activation
+    /// can go instead of waiting out the idle-collection age (a flash sale creates bookings by the hundred thousand).
+    /// </summary>
+    private void LeaveMemoryWhenSettled()
+    {
+        if (Booking.Status is not (BookingStatus.Held or BookingStatus.PaymentPending or BookingStatus.RefundPending))
+        {
+            DeactivateOnIdle();
+        }
+    }
+
+    /// <summary>Every transition passes through <see cref="PublishAsync"/> once, so it is counted there too.</summary>
+    private void Count(BookingEventKind kind)
+    {
+        switch (kind)
+        {
+            case BookingEventKind.BookingReleased: metrics.HoldReleased(); break;
+            case BookingEventKind.BookingExpired: metrics.HoldExpired(); break;
+            case BookingEventKind.BookingConfirmed: metrics.BookingConfirmed(Booking.EventId, Booking.Quantity); break;
+            case BookingEventKind.PaymentFailed: metrics.BookingFailed(); break;
+            case BookingEventKind.BookingCancelled: metrics.BookingCancelled(); break;
+            case BookingEventKind.BookingRefunded: metrics.BookingRefunded(); break;
+        }
     }
 
     /// <summary>
@@ -370,6 +403,7 @@ public sealed class BookingGrain(
     /// </summary>
     private async Task PublishAsync(BookingEventKind kind, DateTimeOffset now)
     {
+        Count(kind);
         try
         {
             await this.GetStreamProvider(StorageNames.BookingStream)

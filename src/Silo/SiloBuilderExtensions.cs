@@ -15,6 +15,11 @@ namespace Ticketing.Silo;
 /// <summary>The silo's configuration, shared by the headless silo host and the API's embedded mode.</summary>
 public static class SiloBuilderExtensions
 {
+    /// <summary>True inside a Kubernetes pod whose manifest passes the pod's name and namespace (deploy/k8s does).</summary>
+    public static bool IsKubernetesPod =>
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.DeploymentContract.PodNameVariable))
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.DeploymentContract.PodNamespaceVariable));
+
     public static TicketingSiloOptions GetTicketingOptions(this IConfiguration configuration) =>
         configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
 
@@ -42,7 +47,7 @@ public static class SiloBuilderExtensions
 
         silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
         silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
-        silo.Services.AddTicketingPayments(configuration);
+        silo.Services.AddTicketingGrainServices(configuration);
         silo.AddDashboard();
         return silo;
     }
@@ -63,12 +68,22 @@ public static class SiloBuilderExtensions
     /// </summary>
     public static ISiloBuilder AddTicketingPostgres(this ISiloBuilder silo, string connectionString, TicketingSiloOptions options)
     {
-        silo.Configure<ClusterOptions>(cluster =>
+        if (IsKubernetesPod)
         {
-            cluster.ClusterId = options.ClusterId;
-            cluster.ServiceId = options.ServiceId;
-        });
-        silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+            // In a pod the cluster identity and the pod's address come from the environment (see deploy/k8s), and
+            // silos of vanished pods are declared dead without waiting for missed probes.
+            silo.UseKubernetesHosting();
+        }
+        else
+        {
+            silo.Configure<ClusterOptions>(cluster =>
+            {
+                cluster.ClusterId = options.ClusterId;
+                cluster.ServiceId = options.ServiceId;
+            });
+            silo.ConfigureEndpoints(IPAddress.Parse(options.AdvertisedIPAddress), options.SiloPort, options.GatewayPort, listenOnAnyHostAddress: true);
+        }
+
         silo.UseAdoNetClustering(o =>
         {
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
@@ -117,9 +132,14 @@ public static class SiloBuilderExtensions
         return client;
     }
 
-    /// <summary>The payment gateway the booking grains use: the simulated provider behind the resilience pipeline.</summary>
-    public static IServiceCollection AddTicketingPayments(this IServiceCollection services, IConfiguration configuration)
+    /// <summary>
+    /// What the grains need from their host besides storage: the business meters, and the payment gateway (the
+    /// simulated provider behind the resilience pipeline).
+    /// </summary>
+    public static IServiceCollection AddTicketingGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddMetrics();
+        services.AddSingleton<TicketingMetrics>();
         services.Configure<PaymentSagaOptions>(configuration.GetSection(PaymentSagaOptions.SectionName));
         services.Configure<PaymentResilienceOptions>(configuration.GetSection(PaymentResilienceOptions.SectionName));
         services.Configure<SimulatedPaymentOptions>(configuration.GetSection(SimulatedPaymentOptions.SectionName));

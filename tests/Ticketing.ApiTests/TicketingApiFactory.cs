@@ -15,7 +15,7 @@ namespace Ticketing.ApiTests;
 /// <summary>
 /// The real API host with its embedded silo, on free ports, with a fake clock for grains so tests can move time.
 /// </summary>
-public sealed class TicketingApiFactory : WebApplicationFactory<Program>
+public class TicketingApiFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
 

@@ -53,7 +53,7 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
         builder.ConfigureSilo((_, silo) =>
         {
             silo.AddTicketingInMemoryProviders();
-            silo.Services.AddTicketingPayments(Settings);
+            silo.Services.AddTicketingGrainServices(Settings);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
             if (fakeClock)
             {

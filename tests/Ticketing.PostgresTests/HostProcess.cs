@@ -38,9 +38,22 @@ public sealed class HostProcess : IAsyncDisposable
         Start("api", Binary("Api", "Ticketing.Api.dll"), connectionString,
             ["--urls", $"http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}", .. extraArgs]);
 
-    public static HostProcess StartSilo(string name, string connectionString, int siloPort, int gatewayPort, params string[] extraArgs) =>
-        Start(name, Binary("Silo", "Ticketing.Silo.dll"), connectionString,
-            [$"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}", .. extraArgs]);
+    /// <summary>A silo; its operator endpoint (health, metrics, dashboard) listens on <see cref="HttpPort"/>.</summary>
+    public static HostProcess StartSilo(string name, string connectionString, int siloPort, int gatewayPort, params string[] extraArgs)
+    {
+        var httpPort = FreePort();
+        var silo = Start(name, Binary("Silo", "Ticketing.Silo.dll"), connectionString,
+            ["--urls", $"http://127.0.0.1:{httpPort}", $"--Orleans:SiloPort={siloPort}", $"--Orleans:GatewayPort={gatewayPort}", .. extraArgs]);
+        silo.HttpPort = httpPort;
+        silo.SiloPort = siloPort;
+        return silo;
+    }
+
+    public int HttpPort { get; private set; }
+
+    public int SiloPort { get; private set; }
+
+    public int ExitCode => _process.ExitCode;
 
     public static int FreePort()
     {

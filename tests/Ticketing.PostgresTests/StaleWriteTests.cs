@@ -23,7 +23,7 @@ public sealed class StaleWriteTests
             silo.AddMemoryGrainStorage(StorageNames.PubSub);
             silo.AddMemoryStreams(StorageNames.BookingStream);
             silo.UseInMemoryReminderService();
-            silo.Services.AddTicketingPayments(new ConfigurationBuilder().Build());
+            silo.Services.AddTicketingGrainServices(new ConfigurationBuilder().Build());
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();

@@ -1,0 +1,92 @@
+using System.Globalization;
+
+namespace Ticketing.LoadTest;
+
+public sealed record LoadOptions(
+    Uri Url,
+    string Scenario,
+    int Connections,
+    TimeSpan Duration,
+    TimeSpan Warmup,
+    double Rate,
+    string? EventId,
+    int Sections,
+    int Rows,
+    int SeatsPerRow)
+{
+    public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline"];
+
+    public const string Usage = """
+        Ticketing.LoadTest: drives the Ticketing REST API and checks the seat invariants afterwards.
+
+          --url URL            the API (default http://localhost:8080)
+          --scenario NAME      best-available | seat-pick | hot-seats | purchase | baseline (default best-available)
+          --connections N      concurrent connections, one request in flight each (default 64)
+          --duration T         measured time, e.g. 20s, 1m (default 20s)
+          --warmup T           unmeasured time before it (default 5s)
+          --rate R             open loop at R requests/s (latency from the intended start); 0 = closed loop (default 0)
+          --event ID           use this event (on sale) instead of creating one
+          --sections N --rows N --seats-per-row N   the event it creates (default 200 sections of 20 x 25)
+        """;
+
+    public static LoadOptions Parse(string[] args)
+    {
+        var values = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < args.Length; i++)
+        {
+            if (!args[i].StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Expected '--name value', got '{args[i]}'.");
+            }
+
+            values[args[i][2..]] = args[++i];
+        }
+
+        string Get(string name, string fallback) => values.Remove(name, out var value) ? value : fallback;
+
+        var options = new LoadOptions(
+            new Uri(Get("url", "http://localhost:8080")),
+            Get("scenario", "best-available"),
+            int.Parse(Get("connections", "64"), CultureInfo.InvariantCulture),
+            ParseTime(Get("duration", "20s")),
+            ParseTime(Get("warmup", "5s")),
+            double.Parse(Get("rate", "0"), CultureInfo.InvariantCulture),
+            values.Remove("event", out var eventId) ? eventId : null,
+            int.Parse(Get("sections", "200"), CultureInfo.InvariantCulture),
+            int.Parse(Get("rows", "20"), CultureInfo.InvariantCulture),
+            int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture));
+
+        if (values.Count > 0)
+        {
+            throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}.");
+        }
+
+        if (!Scenarios.Contains(options.Scenario))
+        {
+            throw new ArgumentException($"Unknown scenario '{options.Scenario}': use {string.Join(", ", Scenarios)}.");
+        }
+
+        if (options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.Rate < 0)
+        {
+            throw new ArgumentException("--connections and --duration must be positive, --rate not negative.");
+        }
+
+        return options;
+    }
+
+    /// <summary>"20s", "1m", "500ms", or plain seconds.</summary>
+    public static TimeSpan ParseTime(string value)
+    {
+        if (value.EndsWith("ms", StringComparison.Ordinal))
+        {
+            return TimeSpan.FromMilliseconds(double.Parse(value[..^2], CultureInfo.InvariantCulture));
+        }
+
+        return value[^1] switch
+        {
+            's' => TimeSpan.FromSeconds(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
+            'm' => TimeSpan.FromMinutes(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
+            _ => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)),
+        };
+    }
+}

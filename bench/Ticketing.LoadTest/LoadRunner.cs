@@ -1,0 +1,187 @@
+using System.Diagnostics;
+using System.Net;
+using HdrHistogram;
+
+namespace Ticketing.LoadTest;
+
+/// <summary>What one run measured.</summary>
+public sealed record LoadResult(
+    string Scenario,
+    int Connections,
+    double Seconds,
+    long Requests,
+    long Holds,
+    long Conflicts,
+    long Errors,
+    LongHistogram Latency,
+    IReadOnlyCollection<string> UncertainBookings,
+    long UnknownHolds,
+    IReadOnlyCollection<string> LeftConfirmed);
+
+/// <summary>
+/// Runs a scenario on many connections. Closed loop: each connection sends its next request as soon as the last
+/// one answered (saturation). Open loop: iterations start on a fixed schedule, and latency is counted from the
+/// scheduled start, so a slow server cannot hide its queueing (no coordinated omission).
+/// </summary>
+public sealed class LoadRunner(LoadOptions options, TicketingClient api, string eventId)
+{
+    private const long HighestMicroseconds = 120_000_000;
+
+    private sealed class Worker
+    {
+        public readonly LongHistogram Latency = new(HighestMicroseconds, 3);
+        public long Requests, Holds, Conflicts, Errors, UnknownHolds;
+        public readonly List<string> Uncertain = [];
+        public readonly List<string> LeftConfirmed = [];
+        public readonly Random Random = new(Random.Shared.Next());
+    }
+
+    private long _measureFrom;
+    private long _scheduleStart;
+    private long _nextSlot;
+
+    public int RequestsPerIteration => options.Scenario switch
+    {
+        "baseline" => 1,
+        "purchase" => 3,
+        _ => 2,
+    };
+
+    public async Task<LoadResult> RunAsync()
+    {
+        var workers = Enumerable.Range(0, options.Connections).Select(_ => new Worker()).ToArray();
+        var start = Stopwatch.GetTimestamp();
+        _scheduleStart = start;
+        _measureFrom = start + (long)(options.Warmup.TotalSeconds * Stopwatch.Frequency);
+        var end = _measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
+
+        await Task.WhenAll(workers.Select(w => Task.Run(() => LoopAsync(w, end))));
+        var seconds = options.Duration.TotalSeconds;
+
+        var latency = new LongHistogram(HighestMicroseconds, 3);
+        foreach (var w in workers)
+        {
+            latency.Add(w.Latency);
+        }
+
+        return new LoadResult(options.Scenario, options.Connections, seconds,
+            workers.Sum(w => w.Requests), workers.Sum(w => w.Holds), workers.Sum(w => w.Conflicts), workers.Sum(w => w.Errors),
+            latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds),
+            workers.SelectMany(w => w.LeftConfirmed).ToList());
+    }
+
+    private async Task LoopAsync(Worker worker, long end)
+    {
+        var iterationTicks = options.Rate > 0 ? Stopwatch.Frequency * RequestsPerIteration / options.Rate : 0;
+        while (true)
+        {
+            var intended = Stopwatch.GetTimestamp();
+            if (options.Rate > 0)
+            {
+                intended = _scheduleStart + (long)(Interlocked.Increment(ref _nextSlot) * iterationTicks);
+                var wait = Stopwatch.GetElapsedTime(Stopwatch.GetTimestamp(), intended);
+                if (wait > TimeSpan.Zero)
+                {
+                    await Task.Delay(wait);
+                }
+            }
+
+            if (intended >= end)
+            {
+                return;
+            }
+
+            await IterateAsync(worker, intended, measured: intended >= _measureFrom);
+        }
+    }
+
+    private async Task IterateAsync(Worker worker, long intended, bool measured)
+    {
+        var queued = (long)Stopwatch.GetElapsedTime(intended).TotalMicroseconds;
+        void Record(TicketingClient.Outcome outcome, long extra = 0)
+        {
+            if (!measured)
+            {
+                return;
+            }
+
+            worker.Requests++;
+            worker.Latency.RecordValue(Math.Clamp(outcome.Microseconds + extra, 1, HighestMicroseconds));
+            if (outcome.Failed)
+            {
+                worker.Errors++;
+            }
+        }
+
+        if (options.Scenario == "baseline")
+        {
+            Record(await api.PingAsync(), queued);
+            return;
+        }
+
+        var book = options.Scenario switch
+        {
+            "best-available" or "purchase" => await api.BookBestAvailableAsync(eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 2),
+            "seat-pick" => await api.BookSeatsAsync(eventId, RandomSeat(worker.Random)),
+            _ => await api.BookSeatsAsync(eventId, HotSeat(worker.Random)),
+        };
+        // Only the first request of an iteration waited for its slot: it carries the queueing time.
+        Record(book, options.Rate > 0 ? queued : 0);
+        if (book.Status == HttpStatusCode.Conflict)
+        {
+            if (measured)
+            {
+                worker.Conflicts++;
+            }
+
+            return;
+        }
+
+        if (book.Status != HttpStatusCode.Created)
+        {
+            if (book.Failed)
+            {
+                worker.UnknownHolds++;
+            }
+
+            return;
+        }
+
+        if (measured)
+        {
+            worker.Holds++;
+        }
+
+        var bookingId = book.Body!.Value.GetProperty("id").GetString()!;
+        if (options.Scenario == "purchase")
+        {
+            var pay = await api.PayAsync(bookingId, "tok_visa");
+            Record(pay);
+            var cancel = await api.CancelAsync(bookingId);
+            Record(cancel);
+            if (pay.Status != HttpStatusCode.OK || cancel.Status != HttpStatusCode.OK)
+            {
+                worker.Uncertain.Add(bookingId);
+            }
+
+            return;
+        }
+
+        var release = await api.ReleaseAsync(bookingId);
+        Record(release);
+        if (release.Status != HttpStatusCode.NoContent)
+        {
+            worker.Uncertain.Add(bookingId);
+        }
+    }
+
+    private string RandomSeat(Random random) =>
+        $"S{random.Next(1, options.Sections + 1)}-{random.Next(1, options.Rows + 1)}-{random.Next(1, options.SeatsPerRow + 1)}";
+
+    /// <summary>The same 100 seats for everybody: the first 100 seats of section S1, row by row.</summary>
+    private string HotSeat(Random random)
+    {
+        var index = random.Next(0, Math.Min(100, options.Rows * options.SeatsPerRow));
+        return $"S1-{index / options.SeatsPerRow + 1}-{index % options.SeatsPerRow + 1}";
+    }
+}

@@ -1,0 +1,64 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+
+namespace Ticketing.LoadTest;
+
+/// <summary>The API calls of the scenarios. Each call reports its status and how long it took.</summary>
+public sealed class TicketingClient(HttpClient http)
+{
+    public readonly record struct Outcome(HttpStatusCode Status, long Microseconds, JsonElement? Body, bool Failed);
+
+    public Task<Outcome> PingAsync() => SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/ping"), readBody: false);
+
+    public Task<Outcome> BookSeatsAsync(string eventId, params string[] seats) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
+        {
+            Content = JsonContent.Create(new { email = "load@example.com", seats }),
+        }, readBody: true);
+
+    public Task<Outcome> BookBestAvailableAsync(string eventId, string section, int quantity) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
+        {
+            Content = JsonContent.Create(new { email = "load@example.com", section, quantity }),
+        }, readBody: true);
+
+    public Task<Outcome> ReleaseAsync(string bookingId) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{bookingId}"), readBody: false);
+
+    public Task<Outcome> PayAsync(string bookingId, string token) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payment")
+        {
+            Content = JsonContent.Create(new { paymentToken = token }),
+        }, readBody: false);
+
+    public Task<Outcome> CancelAsync(string bookingId) =>
+        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/cancel"), readBody: false);
+
+    private async Task<Outcome> SendAsync(HttpRequestMessage request, bool readBody)
+    {
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.SendAsync(request);
+            JsonElement? body = null;
+            if (readBody && response.IsSuccessStatusCode)
+            {
+                body = await response.Content.ReadFromJsonAsync<JsonElement>();
+            }
+            else
+            {
+                await response.Content.LoadIntoBufferAsync();
+            }
+
+            return new Outcome(response.StatusCode, Elapsed(started), body, (int)response.StatusCode >= 500);
+        }
+        catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+        {
+            return new Outcome(0, Elapsed(started), null, true);
+        }
+    }
+
+    private static long Elapsed(long started) => (long)Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+}

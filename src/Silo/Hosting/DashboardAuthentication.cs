@@ -1,0 +1,77 @@
+using System.Net.Http.Headers;
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Encodings.Web;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Ticketing.Silo.Hosting;
+
+/// <summary>The dashboard's credentials ("Dashboard:Username", "Dashboard:Password").</summary>
+public sealed class DashboardCredentials
+{
+    public const string SectionName = "Dashboard";
+
+    public string Username { get; set; } = "admin";
+
+    public string? Password { get; set; }
+}
+
+/// <summary>
+/// HTTP Basic authentication for the Orleans Dashboard outside Development: it shows grain state and logs, so it
+/// must not be open. Without a configured password nobody gets in. Use it behind TLS (an ingress) in production.
+/// </summary>
+public sealed class DashboardAuthenticationHandler(
+    IOptionsMonitor<AuthenticationSchemeOptions> options,
+    ILoggerFactory logger,
+    UrlEncoder encoder,
+    IOptions<DashboardCredentials> credentials) : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
+{
+    public const string SchemeName = "DashboardBasic";
+    public const string Policy = "Dashboard";
+
+    protected override Task<AuthenticateResult> HandleAuthenticateAsync()
+    {
+        var expected = credentials.Value;
+        if (string.IsNullOrEmpty(expected.Password))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("No dashboard password is configured (Dashboard__Password)."));
+        }
+
+        if (!AuthenticationHeaderValue.TryParse(Request.Headers.Authorization, out var header)
+            || !string.Equals(header.Scheme, "Basic", StringComparison.OrdinalIgnoreCase) || header.Parameter is null)
+        {
+            return Task.FromResult(AuthenticateResult.NoResult());
+        }
+
+        string given;
+        try
+        {
+            given = Encoding.UTF8.GetString(Convert.FromBase64String(header.Parameter));
+        }
+        catch (FormatException)
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Malformed Basic credentials."));
+        }
+
+        var separator = given.IndexOf(':');
+        if (separator < 0 || !FixedTimeEquals(given[..separator], expected.Username) || !FixedTimeEquals(given[(separator + 1)..], expected.Password))
+        {
+            return Task.FromResult(AuthenticateResult.Fail("Wrong dashboard credentials."));
+        }
+
+        var identity = new ClaimsIdentity([new Claim(ClaimTypes.Name, expected.Username)], SchemeName);
+        return Task.FromResult(AuthenticateResult.Success(new AuthenticationTicket(new ClaimsPrincipal(identity), SchemeName)));
+    }
+
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties)
+    {
+        Response.Headers.WWWAuthenticate = "Basic realm=\"Orleans Dashboard\", charset=\"UTF-8\"";
+        return base.HandleChallengeAsync(properties);
+    }
+
+    private static bool FixedTimeEquals(string a, string b) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(a)), SHA256.HashData(Encoding.UTF8.GetBytes(b)));
+}

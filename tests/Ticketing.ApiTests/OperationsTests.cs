@@ -1,0 +1,93 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text;
+using Microsoft.AspNetCore.Hosting;
+using Ticketing.Silo.Hosting;
+
+namespace Ticketing.ApiTests;
+
+public sealed class OperationsTests(TicketingApiFactory factory) : IClassFixture<TicketingApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Liveness_and_readiness_answer_healthy_once_the_silo_is_active()
+    {
+        var live = await _client.GetAsync(DeploymentContract.LivenessPath);
+        var ready = await _client.GetAsync(DeploymentContract.ReadinessPath);
+
+        Assert.Equal(HttpStatusCode.OK, live.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
+        Assert.Equal("Healthy", await ready.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
+    public async Task Metrics_list_the_business_meters_after_a_booking()
+    {
+        var ev = await _client.CreatePublishedEventAsync();
+        await _client.BookOkAsync(ev.Id, new { email = "m@example.com", seats = new[] { "A-9-9" } });
+
+        var metrics = await _client.GetStringAsync(DeploymentContract.MetricsPath);
+
+        foreach (var name in new[]
+        {
+            "ticketing_holds_created_total", "ticketing_holds_released_total", "ticketing_holds_expired_total",
+            "ticketing_bookings_confirmed_total", "ticketing_bookings_failed_total", "ticketing_bookings_cancelled_total",
+            "ticketing_bookings_refunded_total", "ticketing_hold_duration_milliseconds_bucket", "http_server_request_duration_seconds",
+        })
+        {
+            Assert.Contains(name, metrics);
+        }
+
+        var created = metrics.Split('\n').Single(l => l.StartsWith("ticketing_holds_created_total", StringComparison.Ordinal));
+        Assert.True(double.Parse(created.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture) >= 1, created);
+    }
+
+    [Fact]
+    public async Task In_development_the_dashboard_is_open()
+    {
+        var dashboard = await _client.GetAsync("/dashboard/");
+
+        Assert.Equal(HttpStatusCode.OK, dashboard.StatusCode);
+    }
+}
+
+/// <summary>The same host in Production: the dashboard wants the configured credentials.</summary>
+public sealed class ProductionDashboardTests : IClassFixture<ProductionDashboardTests.ProductionFactory>
+{
+    public sealed class ProductionFactory : TicketingApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseEnvironment("Production");
+            builder.UseSetting("Dashboard:Username", "ops");
+            builder.UseSetting("Dashboard:Password", "s3cret");
+        }
+    }
+
+    private readonly HttpClient _client;
+
+    public ProductionDashboardTests(ProductionFactory factory) => _client = factory.CreateClient();
+
+    private async Task<HttpStatusCode> DashboardAsync(string? credentials)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, "/dashboard/");
+        if (credentials is not null)
+        {
+            request.Headers.Authorization = new AuthenticationHeaderValue("Basic", Convert.ToBase64String(Encoding.UTF8.GetBytes(credentials)));
+        }
+
+        return (await _client.SendAsync(request)).StatusCode;
+    }
+
+    [Fact]
+    public async Task Outside_development_the_dashboard_needs_the_configured_credentials()
+    {
+        Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync(null));
+        Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("ops:wrong"));
+        Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("admin:s3cret"));
+        Assert.Equal(HttpStatusCode.OK, await DashboardAsync("ops:s3cret"));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.LivenessPath)).StatusCode);
+    }
+}
