@@ -55,8 +55,13 @@ public static class SiloBuilderExtensions
     /// <summary>The storage, reminder and stream providers the grains need, kept in memory (not durable).</summary>
     public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo)
     {
-        silo.AddMemoryGrainStorage(StorageNames.Ticketing);
-        silo.AddMemoryGrainStorage(StorageNames.PubSub);
+        foreach (var name in new[] { StorageNames.Ticketing, StorageNames.PubSub })
+        {
+            // Orleans' binary serializer: the memory provider's default (JSON with type names) costs more than the hold.
+            silo.AddMemoryGrainStorage(name, (OptionsBuilder<MemoryGrainStorageOptions> storage) =>
+                storage.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
+        }
+
         silo.AddMemoryStreams(StorageNames.BookingStream);
         silo.UseInMemoryReminderService();
         return silo;
