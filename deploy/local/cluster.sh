@@ -6,7 +6,8 @@
 #   deploy/local/cluster.sh status          what runs, and the cluster membership as PostgreSQL records it
 #
 # Needs ConnectionStrings__Ticketing (default: Host=localhost;Username=postgres;Password=postgres;Database=ticketing).
-# The API listens on http://localhost:8080 (API_URL to change); silo i uses ports 11110+i and 30000+i.
+# The API listens on http://localhost:8080 (API_URL to change); silo i uses ports 11110+i and 30000+i, and serves
+# its health, metrics and dashboard on http://localhost:(8090+i).
 set -euo pipefail
 
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -42,10 +43,10 @@ start() {
   dotnet "$silo_dll" migrate >"$run/migrate.log" 2>&1 || { cat "$run/migrate.log"; exit 1; }
 
   for i in $(seq 1 "$silos"); do
-    dotnet "$silo_dll" --Orleans:SiloPort=$((11110 + i)) --Orleans:GatewayPort=$((30000 + i)) >"$run/silo$i.log" 2>&1 &
+    dotnet "$silo_dll" --Orleans:SiloPort=$((11110 + i)) --Orleans:GatewayPort=$((30000 + i)) --urls "http://localhost:$((8090 + i))" >"$run/silo$i.log" 2>&1 &
     echo $! >"$run/silo$i.pid"
     wait_for 60 "silo $i" grep -q "Orleans Silo started" "$run/silo$i.log"
-    echo "cluster: silo $i up (pid $(cat "$run/silo$i.pid"), silo port $((11110 + i)), gateway $((30000 + i)))"
+    echo "cluster: silo $i up (pid $(cat "$run/silo$i.pid"), silo port $((11110 + i)), gateway $((30000 + i)), http://localhost:$((8090 + i)) for health, metrics, dashboard)"
   done
 
   dotnet "$api_dll" --Orleans:Mode=Client --urls "$api_url" >"$run/api.log" 2>&1 &
