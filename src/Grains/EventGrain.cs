@@ -70,36 +70,26 @@ public sealed class EventGrain(
         return await MoveTo(EventStatus.OnSale);
     }
 
-    public async Task<EventCommandResult> CloseSales()
+    public Task<EventCommandResult> CloseSales() => StopSalesAsync(EventStatus.SalesClosed);
+
+    /// <summary>Stops sales for good. Bookings already confirmed are not refunded by this (not built yet).</summary>
+    public Task<EventCommandResult> Cancel() => StopSalesAsync(EventStatus.Cancelled);
+
+    /// <summary>Closes every block first, so that no hold slips in after the event says sales have stopped.</summary>
+    private async Task<EventCommandResult> StopSalesAsync(EventStatus target)
     {
         if (!Event.Exists)
         {
             return NotFound();
         }
 
-        if (!EventLifecycle.CanMove(Event.Status, EventStatus.SalesClosed))
+        if (!EventLifecycle.CanMove(Event.Status, target))
         {
-            return InvalidTransition(EventStatus.SalesClosed);
+            return InvalidTransition(target);
         }
 
         await CloseBlocksAsync();
-        return await MoveTo(EventStatus.SalesClosed);
-    }
-
-    public async Task<EventCommandResult> Cancel()
-    {
-        if (!Event.Exists)
-        {
-            return NotFound();
-        }
-
-        if (!EventLifecycle.CanMove(Event.Status, EventStatus.Cancelled))
-        {
-            return InvalidTransition(EventStatus.Cancelled);
-        }
-
-        await CloseBlocksAsync();
-        return await MoveTo(EventStatus.Cancelled);
+        return await MoveTo(target);
     }
 
     public Task<EventDetails?> GetDetails() => Task.FromResult(Event.Exists ? Details() : null);

@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 using Ticketing.Silo.Hosting;
 using Ticketing.Silo.Schema;
 
@@ -31,31 +29,12 @@ public sealed class GracefulShutdownTests
             Assert.Equal(HttpStatusCode.Unauthorized, (await siloHttp.GetAsync("/dashboard/")).StatusCode);
         }
 
-        var eventId = await http.CreatePublishedEventAsync(holdSeconds: 600,
-            Enumerable.Range(1, 12).Select(i => (object)new { id = $"S{i}", name = $"Section {i}", rows = 20, seatsPerRow = 25, price = 10m }).ToArray());
+        var eventId = await http.CreatePublishedEventAsync(holdSeconds: 600, Buyers.House(12));
 
-        var acknowledged = new ConcurrentBag<(string Booking, string Seat)>();
+        var buyers = new Buyers(http, eventId, 12);
         using var stop = new CancellationTokenSource();
-        var buyers = Enumerable.Range(0, 6).Select(buyer => Task.Run(async () =>
-        {
-            var random = new Random(100 + buyer);
-            while (!stop.IsCancellationRequested)
-            {
-                var seat = $"S{random.Next(1, 13)}-{random.Next(1, 21)}-{random.Next(1, 26)}";
-                try
-                {
-                    var response = await http.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { email = "drain@example.com", seats = new[] { seat } });
-                    if (response.StatusCode == HttpStatusCode.Created)
-                    {
-                        var booking = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-                        acknowledged.Add((booking.GetProperty("id").GetString()!, seat));
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                }
-            }
-        })).ToList();
+        var running = buyers.Start(6, seed: 100, stop.Token);
+        var acknowledged = buyers.Acknowledged;
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var stopped = System.Diagnostics.Stopwatch.StartNew();
@@ -64,7 +43,7 @@ public sealed class GracefulShutdownTests
         var duringDrain = acknowledged.Count;
         await Task.Delay(TimeSpan.FromSeconds(2));
         stop.Cancel();
-        await Task.WhenAll(buyers);
+        await Task.WhenAll(running);
 
         Assert.Equal(0, silo1.ExitCode);
         Assert.True(stopped.Elapsed < TimeSpan.FromSeconds(DeploymentContract.ShutdownSeconds), $"Drained in {stopped.Elapsed}.");
@@ -72,23 +51,6 @@ public sealed class GracefulShutdownTests
         Assert.Equal(6, await database.ScalarAsync<int>($"SELECT status FROM orleansmembershiptable WHERE port = {silo1.SiloPort}"));
         Assert.True(acknowledged.Count > duringDrain, "The other silo went on serving bookings.");
 
-        var seats = new Dictionary<string, string>();
-        for (var i = 1; i <= 12; i++)
-        {
-            foreach (var (id, status) in await http.SeatMapAsync(eventId, $"S{i}"))
-            {
-                seats[id] = status;
-            }
-        }
-
-        Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.Seat).Distinct().Count());
-        foreach (var (booking, seat) in acknowledged)
-        {
-            Assert.Equal("Held", seats[seat]);
-            Assert.Equal("Held", await http.BookingStatusAsync(booking));
-        }
-
-        var (held, _) = await http.AssertInvariantAsync(eventId);
-        Assert.Equal(seats.Count(s => s.Value == "Held"), held);
+        await buyers.AssertNoAcknowledgedHoldLostAsync();
     }
 }

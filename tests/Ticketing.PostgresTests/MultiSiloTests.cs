@@ -1,6 +1,4 @@
-using System.Collections.Concurrent;
 using System.Net;
-using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Orleans.Configuration;
@@ -12,11 +10,6 @@ namespace Ticketing.PostgresTests;
 public sealed class MultiSiloTests(ITestOutputHelper output)
 {
     private const int SectionCount = 12;
-
-    // Twelve blocks of 500 seats: enough that buyers never run out during the test.
-    private static readonly object[] Sections = Enumerable.Range(1, SectionCount)
-        .Select(i => (object)new { id = $"S{i}", name = $"Section {i}", rows = 20, seatsPerRow = 25, price = 10m })
-        .ToArray();
 
     [PostgresFact]
     public async Task Two_silos_share_the_grains_and_killing_one_loses_no_acknowledged_hold()
@@ -32,69 +25,27 @@ public sealed class MultiSiloTests(ITestOutputHelper output)
         using var http = Http.Client(httpPort);
         await api.WaitUntilServingAsync(http, TimeSpan.FromSeconds(90));
 
-        var eventId = await http.CreatePublishedEventAsync(holdSeconds: 600, Sections);
+        var eventId = await http.CreatePublishedEventAsync(holdSeconds: 600, Buyers.House(SectionCount));
         await http.AssertInvariantAsync(eventId);
         await AssertSeatBlocksOnBothSilosAsync(database.ConnectionString);
 
         // Buyers book single seats while silo 1 is killed under them.
-        var acknowledged = new ConcurrentBag<(string Booking, string Seat)>();
-        var failures = new ConcurrentBag<HttpStatusCode>();
+        var buyers = new Buyers(http, eventId, SectionCount);
         using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        var buyers = Enumerable.Range(0, 8).Select(buyer => Task.Run(async () =>
-        {
-            var random = new Random(buyer);
-            while (!stop.IsCancellationRequested)
-            {
-                var seat = $"S{random.Next(1, SectionCount + 1)}-{random.Next(1, 21)}-{random.Next(1, 26)}";
-                try
-                {
-                    var response = await http.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { email = "load@example.com", seats = new[] { seat } });
-                    if (response.StatusCode == HttpStatusCode.Created)
-                    {
-                        var booking = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();
-                        acknowledged.Add((booking.GetProperty("id").GetString()!, seat));
-                    }
-                    else if (response.StatusCode != HttpStatusCode.Conflict)
-                    {
-                        failures.Add(response.StatusCode);
-                    }
-                }
-                catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
-                {
-                    failures.Add(HttpStatusCode.RequestTimeout);
-                }
-            }
-        })).ToList();
+        var running = buyers.Start(8, seed: 0, stop.Token);
+        var acknowledged = buyers.Acknowledged;
+        var failures = buyers.Failures;
 
         await Task.Delay(TimeSpan.FromSeconds(3));
         var beforeKill = acknowledged.Count;
         await silo1.KillAsync();
-        await Task.WhenAll(buyers);
+        await Task.WhenAll(running);
 
         output.WriteLine($"acknowledged holds: {beforeKill} before the kill, {acknowledged.Count} in all; failed requests: {failures.Count} ({string.Join(", ", failures.GroupBy(f => f).Select(g => $"{g.Key} x{g.Count()}"))})");
         Assert.True(beforeKill > 0, "Bookings went through before the kill.");
         Assert.True(acknowledged.Count > beforeKill, $"The surviving silo took over: {acknowledged.Count} acknowledged, {beforeKill} before the kill, failures: {string.Join(",", failures)}.\n{silo2.Tail()}");
 
-        var seats = new Dictionary<string, string>();
-        for (var i = 1; i <= SectionCount; i++)
-        {
-            foreach (var (id, status) in await http.SeatMapAsync(eventId, $"S{i}"))
-            {
-                seats[id] = status;
-            }
-        }
-
-        Assert.Equal(acknowledged.Count, acknowledged.Select(a => a.Seat).Distinct().Count());
-        foreach (var (booking, seat) in acknowledged)
-        {
-            Assert.Equal("Held", seats[seat]);
-            Assert.Equal("Held", await http.BookingStatusAsync(booking));
-        }
-
-        var (held, sold) = await http.AssertInvariantAsync(eventId);
-        Assert.Equal(seats.Count(s => s.Value == "Held"), held);
-        Assert.True(held >= acknowledged.Count);
-        Assert.Equal(0, sold);
+        await buyers.AssertNoAcknowledgedHoldLostAsync();
     }
 
     /// <summary>Asks the cluster itself, as an Orleans client, where the seat-block activations live.</summary>
