@@ -1,6 +1,5 @@
 using System.Net;
 using Ticketing.Silo.Hosting;
-using Ticketing.Silo.Schema;
 
 namespace Ticketing.PostgresTests;
 
@@ -9,16 +8,8 @@ public sealed class GracefulShutdownTests
     [PostgresFact]
     public async Task A_silo_stopped_with_SIGTERM_during_bookings_leaves_cleanly_and_loses_no_hold()
     {
-        await using var database = TestDatabase.Unborn();
-        await SchemaMigrator.MigrateAsync(database.ConnectionString);
-        await using var silo1 = HostProcess.StartSilo("silo1", database.ConnectionString, HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FastFailureDetection);
-        await using var silo2 = HostProcess.StartSilo("silo2", database.ConnectionString, HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FastFailureDetection);
-        await silo1.WaitForOutputAsync("Orleans Silo started", TimeSpan.FromSeconds(90));
-        await silo2.WaitForOutputAsync("Orleans Silo started", TimeSpan.FromSeconds(90));
-        var httpPort = HostProcess.FreePort();
-        await using var api = HostProcess.StartApi(database.ConnectionString, httpPort, 0, 0, ["--Orleans:Mode=Client", .. HostProcess.FastFailureDetection]);
-        using var http = Http.Client(httpPort);
-        await api.WaitUntilServingAsync(http, TimeSpan.FromSeconds(90));
+        await using var cluster = await TwoSiloCluster.StartAsync();
+        var (database, silo1, http) = (cluster.Database, cluster.Silo1, cluster.Http);
 
         // Each silo answers its operator endpoints; outside Development its dashboard is closed without a password.
         using (var siloHttp = Http.Client(silo1.HttpPort))

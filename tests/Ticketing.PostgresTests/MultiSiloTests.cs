@@ -14,16 +14,8 @@ public sealed class MultiSiloTests(ITestOutputHelper output)
     [PostgresFact]
     public async Task Two_silos_share_the_grains_and_killing_one_loses_no_acknowledged_hold()
     {
-        await using var database = TestDatabase.Unborn();
-        await Ticketing.Silo.Schema.SchemaMigrator.MigrateAsync(database.ConnectionString);
-        await using var silo1 = HostProcess.StartSilo("silo1", database.ConnectionString, HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FastFailureDetection);
-        await using var silo2 = HostProcess.StartSilo("silo2", database.ConnectionString, HostProcess.FreePort(), HostProcess.FreePort(), HostProcess.FastFailureDetection);
-        await silo1.WaitForOutputAsync("Orleans Silo started", TimeSpan.FromSeconds(90));
-        await silo2.WaitForOutputAsync("Orleans Silo started", TimeSpan.FromSeconds(90));
-        var httpPort = HostProcess.FreePort();
-        await using var api = HostProcess.StartApi(database.ConnectionString, httpPort, 0, 0, ["--Orleans:Mode=Client", .. HostProcess.FastFailureDetection]);
-        using var http = Http.Client(httpPort);
-        await api.WaitUntilServingAsync(http, TimeSpan.FromSeconds(90));
+        await using var cluster = await TwoSiloCluster.StartAsync();
+        var (database, silo1, http) = (cluster.Database, cluster.Silo1, cluster.Http);
 
         var eventId = await http.CreatePublishedEventAsync(holdSeconds: 600, Buyers.House(SectionCount));
         await http.AssertInvariantAsync(eventId);
@@ -43,7 +35,7 @@ public sealed class MultiSiloTests(ITestOutputHelper output)
 
         output.WriteLine($"acknowledged holds: {beforeKill} before the kill, {acknowledged.Count} in all; failed requests: {failures.Count} ({string.Join(", ", failures.GroupBy(f => f).Select(g => $"{g.Key} x{g.Count()}"))})");
         Assert.True(beforeKill > 0, "Bookings went through before the kill.");
-        Assert.True(acknowledged.Count > beforeKill, $"The surviving silo took over: {acknowledged.Count} acknowledged, {beforeKill} before the kill, failures: {string.Join(",", failures)}.\n{silo2.Tail()}");
+        Assert.True(acknowledged.Count > beforeKill, $"The surviving silo took over: {acknowledged.Count} acknowledged, {beforeKill} before the kill, failures: {string.Join(",", failures)}.\n{cluster.Silo2.Tail()}");
 
         await buyers.AssertNoAcknowledgedHoldLostAsync();
     }
