@@ -132,6 +132,7 @@ public static class SiloBuilderExtensions
             o.ConnectionString = connectionString;
         });
         client.Configure<ClientMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
+        client.UseConnectionRetryFilter(new Hosting.ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
         client.AddMemoryStreams(StorageNames.BookingStream);
         client.AddDashboard();
         return client;
