@@ -77,6 +77,10 @@ public interface ISeatBlockGrain : IGrainWithStringKey
     [Alias("ReturnSold")]
     Task ReturnSold(Guid bookingId);
 
+    /// <summary>The bookings that hold or bought seats in this block.</summary>
+    [ReadOnly, Alias("GetBookings")]
+    Task<IReadOnlyList<Guid>> GetBookings();
+
     [ReadOnly, Alias("GetCounts")]
     Task<SeatCounts> GetCounts();
 

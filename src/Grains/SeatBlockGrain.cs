@@ -90,6 +90,8 @@ public sealed class SeatBlockGrain(
         }
     }
 
+    public Task<IReadOnlyList<Guid>> GetBookings() => Task.FromResult(_block.Bookings(clock.GetUtcNow()));
+
     public Task<SeatCounts> GetCounts() => Task.FromResult(_block.Counts(clock.GetUtcNow()));
 
     public Task<IReadOnlyList<SeatView>> GetSeats() => Task.FromResult(_block.Seats(clock.GetUtcNow()));

@@ -127,3 +127,30 @@ public sealed class PaymentsApiTests(TicketingApiFactory factory) : IClassFixtur
         await (await _client.PostAsync($"/api/bookings/{Guid.NewGuid()}/cancel", null)).AssertProblemAsync(HttpStatusCode.NotFound);
     }
 }
+
+public sealed class EventCancellationTests(TicketingApiFactory factory) : IClassFixture<TicketingApiFactory>
+{
+    private readonly HttpClient _client = factory.CreateClient();
+
+    [Fact]
+    public async Task Cancelling_an_event_releases_its_holds_and_refunds_its_sales()
+    {
+        var ev = await _client.CreatePublishedEventAsync();
+        var held = await _client.BookOkAsync(ev.Id, new { email = "h@example.com", seats = new[] { "A-1-1", "A-1-2" } });
+        var paid = await _client.BookOkAsync(ev.Id, new { email = "p@example.com", section = "GA", quantity = 3 });
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsJsonAsync($"/api/bookings/{paid.Id}/payment", new { paymentToken = "tok_visa" })).StatusCode);
+
+        var cancelled = await _client.PostAsync($"/api/events/{ev.Id}/cancel", null);
+
+        Assert.Equal(HttpStatusCode.OK, cancelled.StatusCode);
+        var after = await _client.GetEventAsync(ev.Id);
+        Assert.Equal(EventStatus.Cancelled, after.Status);
+        Assert.Equal((0, 0), (Api.AssertInvariantAndCountHeld(after), after.Sections.Sum(s => s.Availability!.Sold)));
+        Assert.Equal(BookingStatus.Released, (await _client.GetAsync<BookingResponse>($"/api/bookings/{held.Id}")).Status);
+        var refunded = await _client.GetAsync<BookingResponse>($"/api/bookings/{paid.Id}");
+        Assert.Equal(BookingStatus.Cancelled, refunded.Status);
+        Assert.Equal(PaymentStatus.Succeeded, Assert.Single(refunded.Refunds).Status);
+        await (await _client.BookAsync(ev.Id, new { email = "late@example.com", seats = new[] { "A-2-1" } })).AssertProblemAsync(HttpStatusCode.Conflict);
+        Assert.Equal(HttpStatusCode.OK, (await _client.PostAsync($"/api/events/{ev.Id}/cancel", null)).StatusCode);
+    }
+}

@@ -221,6 +221,13 @@ public sealed class SeatBlock
         return true;
     }
 
+    /// <summary>The bookings that hold or bought seats here (live holds only).</summary>
+    public IReadOnlyList<Guid> Bookings(DateTimeOffset now)
+    {
+        ExpireDue(now);
+        return _state.Allocations.Select(a => a.BookingId).ToList();
+    }
+
     public SeatCounts Counts(DateTimeOffset now)
     {
         ExpireDue(now);
