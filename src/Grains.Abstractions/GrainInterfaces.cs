@@ -51,9 +51,13 @@ public interface ISeatBlockGrain : IGrainWithStringKey
     [Alias("Open")]
     Task Open(BlockDefinition definition);
 
-    /// <summary>Stops new holds; existing holds and sales stay.</summary>
+    /// <summary>Stops new holds; existing holds and sales stay, and holds may still be paid.</summary>
     [Alias("Close")]
     Task Close();
+
+    /// <summary>Stops new holds and new sales for good (the event is cancelled).</summary>
+    [Alias("Cancel")]
+    Task Cancel();
 
     [Alias("HoldSeats")]
     Task<BlockHoldResult> HoldSeats(Guid bookingId, IReadOnlyList<SeatPosition> seats, DateTimeOffset expiresAt);

@@ -197,10 +197,11 @@ public sealed class BookingGrain(
             return Ok(now);
         }
 
-        // Paid, but the hold ran out during the payment and the seats went to someone else: give the money back.
+        // Paid, but the seats cannot be sold (the hold ran out and others took them, or the event was cancelled):
+        // give the money back.
         await ReleaseAllAsync();
         await ReturnSoldAsync();
-        Booking.Reason = "The hold expired while the payment was in flight and the seats were taken; the payment is refunded.";
+        Booking.Reason = "The seats could not be sold after the payment (the hold expired while it was in flight and the seats were taken, or the event was cancelled); the payment is refunded.";
         await RefundAsync(BookingStatus.Refunded);
         return new PaymentResult(Booking.ToView(Id, clock.GetUtcNow()), PaymentError.SeatsLost, Booking.Reason);
     }

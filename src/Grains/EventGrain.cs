@@ -110,7 +110,7 @@ public sealed class EventGrain(
             return InvalidTransition(target);
         }
 
-        await CloseBlocksAsync();
+        await CloseBlocksAsync(cancel: target == EventStatus.Cancelled);
         return await MoveTo(target);
     }
 
@@ -128,14 +128,14 @@ public sealed class EventGrain(
         return _layout;
     }
 
-    private Task CloseBlocksAsync()
+    private Task CloseBlocksAsync(bool cancel)
     {
         if (Event.Status == EventStatus.Draft)
         {
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(Layout().Sections.SelectMany(s => s.Blocks).Select(b => Block(b).Close()));
+        return Task.WhenAll(Layout().Sections.SelectMany(s => s.Blocks).Select(b => cancel ? Block(b).Cancel() : Block(b).Close()));
     }
 
     private async Task<EventCommandResult> MoveTo(EventStatus status)

@@ -46,6 +46,14 @@ public sealed class SeatBlockGrain(
         }
     }
 
+    public async Task Cancel()
+    {
+        if (_block.Cancel())
+        {
+            await _writer.WriteAsync();
+        }
+    }
+
     public Task<BlockHoldResult> HoldSeats(Guid bookingId, IReadOnlyList<SeatPosition> seats, DateTimeOffset expiresAt) =>
         PersistIfHeld(_block.HoldSeats(bookingId, seats, expiresAt, clock.GetUtcNow()));
 

@@ -153,6 +153,23 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
     }
 
     [Fact]
+    public async Task A_payment_in_flight_when_the_event_is_cancelled_is_refunded_not_confirmed()
+    {
+        var (layout, id, booking) = await HeldBookingAsync("A-2-5");
+
+        var paying = booking.Pay("tok_visa_slow");
+        await Scenario.Eventually(async () => (await fixture.ReadStoredStateAsync<BookingState>(booking, "booking")).Status == BookingStatus.PaymentPending);
+        var cancelled = await Client.GetGrain<IEventGrain>(layout.EventId).Cancel();
+        var result = await paying;
+
+        Assert.Equal(EventStatus.Cancelled, cancelled.Event!.Status);
+        Assert.Equal(PaymentError.SeatsLost, result.Error);
+        Assert.Equal(BookingStatus.Refunded, result.Booking!.Status);
+        Assert.Equal((1, 1), (fixture.ChargesFor(id), fixture.RefundsFor(id)));
+        Assert.Equal(new SeatCounts(40, 40, 0, 0), await Scenario.CountsAsync(Client, layout.Sections[0]));
+    }
+
+    [Fact]
     public async Task Cancelling_a_confirmed_booking_refunds_it_and_puts_the_seats_back_on_sale()
     {
         var (layout, id, booking) = await HeldBookingAsync();

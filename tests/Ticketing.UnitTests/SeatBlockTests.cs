@@ -228,6 +228,24 @@ public sealed class SeatBlockTests
     }
 
     [Fact]
+    public void After_cancellation_a_hold_can_no_longer_be_sold_but_sales_made_stay()
+    {
+        var block = OpenSeatedBlock();
+        var sold = Guid.NewGuid();
+        var paying = Guid.NewGuid();
+        block.HoldSeats(sold, Seats((1, 1)), Expiry, Now);
+        block.Sell(sold, Now);
+        block.HoldSeats(paying, Seats((1, 2)), Expiry, Now);
+
+        Assert.True(block.Cancel());
+
+        Assert.False(block.Sell(paying, Now));
+        Assert.True(block.Sell(sold, Now));
+        Assert.Equal(HoldRefusal.NotOnSale, block.HoldSeats(Guid.NewGuid(), Seats((1, 3)), Expiry, Now).Refusal);
+        Assert.Equal(new SeatCounts(20, 18, 1, 1), block.Counts(Now));
+    }
+
+    [Fact]
     public void Extending_a_hold_moves_its_expiry_later_but_never_earlier()
     {
         var block = OpenSeatedBlock();

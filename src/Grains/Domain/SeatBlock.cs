@@ -58,6 +58,15 @@ public sealed class SeatBlock
         return changed;
     }
 
+    /// <summary>Closes for good: after this even holds being paid for cannot become sales.</summary>
+    public bool Cancel()
+    {
+        var changed = _state.IsOpen || !_state.IsCancelled;
+        _state.IsOpen = false;
+        _state.IsCancelled = true;
+        return changed;
+    }
+
     /// <summary>Frees every hold that has expired by <paramref name="now"/>; returns the bookings it freed.</summary>
     public IReadOnlyList<Guid> ExpireDue(DateTimeOffset now)
     {
@@ -194,7 +203,7 @@ public sealed class SeatBlock
     public bool Sell(Guid bookingId, DateTimeOffset now)
     {
         ExpireDue(now);
-        if (!_byBooking.TryGetValue(bookingId, out var allocation))
+        if (!_byBooking.TryGetValue(bookingId, out var allocation) || (_state.IsCancelled && !allocation.Sold))
         {
             return false;
         }

@@ -14,6 +14,9 @@ public sealed class SeatBlockState
     [Id(1)] public bool IsOpen { get; set; }
 
     [Id(2)] public List<SeatAllocation> Allocations { get; set; } = [];
+
+    /// <summary>The event was cancelled: nothing here may be sold any more, not even a hold that is being paid.</summary>
+    [Id(3)] public bool IsCancelled { get; set; }
 }
 
 /// <summary>Seats (by index inside the block) or general-admission places that one booking holds or bought.</summary>
