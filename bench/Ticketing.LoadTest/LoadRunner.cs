@@ -15,8 +15,7 @@ public sealed record LoadResult(
     long Errors,
     LongHistogram Latency,
     IReadOnlyCollection<string> UncertainBookings,
-    long UnknownHolds,
-    IReadOnlyCollection<string> LeftConfirmed);
+    long UnknownHolds);
 
 /// <summary>
 /// Runs a scenario on many connections. Closed loop: each connection sends its next request as soon as the last
@@ -32,7 +31,6 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
         public readonly LongHistogram Latency = new(HighestMicroseconds, 3);
         public long Requests, Holds, Conflicts, Errors, UnknownHolds;
         public readonly List<string> Uncertain = [];
-        public readonly List<string> LeftConfirmed = [];
         public readonly Random Random = new(Random.Shared.Next());
     }
 
@@ -66,8 +64,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
 
         return new LoadResult(options.Scenario, options.Connections, seconds,
             workers.Sum(w => w.Requests), workers.Sum(w => w.Holds), workers.Sum(w => w.Conflicts), workers.Sum(w => w.Errors),
-            latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds),
-            workers.SelectMany(w => w.LeftConfirmed).ToList());
+            latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds));
     }
 
     private async Task LoopAsync(Worker worker, long end)

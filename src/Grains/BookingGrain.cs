@@ -60,7 +60,7 @@ public sealed class BookingGrain(
             {
                 HoldRefusal.NotOnSale => BookingResult.Fail(BookingError.NotOnSale, "The event is not on sale."),
                 HoldRefusal.NotEnoughSeats => BookingResult.Fail(BookingError.SeatsUnavailable,
-                    $"Not enough seats are left in section {plan.Section}: {plan.Quantity} requested."),
+                    $"Not enough seats are left in section {plan.Section}: {plan.Quantity} requested, {outcome.FreeSeen} free."),
                 _ => BookingResult.Fail(BookingError.SeatsUnavailable,
                     $"Seats not available: {string.Join(", ", outcome.UnavailableSeats)}.", outcome.UnavailableSeats),
             };
