@@ -20,10 +20,11 @@ public sealed class TicketingSiloOptions : IValidatableObject
     [Required]
     public string ServiceId { get; set; } = "ticketing";
 
-    [Range(1, 65535)]
+    // 0 is allowed: a client ignores both ports, and to Orleans a gateway port of 0 means no gateway.
+    [Range(0, 65535)]
     public int SiloPort { get; set; } = DeploymentContract.SiloPort;
 
-    [Range(1, 65535)]
+    [Range(0, 65535)]
     public int GatewayPort { get; set; } = DeploymentContract.GatewayPort;
 
     /// <summary>The address other silos and clients use to reach this silo (a multi-silo cluster on PostgreSQL).</summary>
@@ -43,7 +44,7 @@ public sealed class TicketingSiloOptions : IValidatableObject
         }
 
         // One process listens on both: the same port twice fails later with a bind error that names neither setting.
-        if (SiloPort == GatewayPort)
+        if (SiloPort == GatewayPort && SiloPort != 0)
         {
             yield return new ValidationResult(
                 $"{SectionName}:{nameof(SiloPort)} and {SectionName}:{nameof(GatewayPort)} must differ (both are {SiloPort}).", [nameof(SiloPort), nameof(GatewayPort)]);

@@ -46,7 +46,7 @@ public sealed class TicketingSiloOptionsTests
     }
 
     [Theory]
-    [InlineData("Orleans:SiloPort", "0")]
+    [InlineData("Orleans:SiloPort", "-1")]
     [InlineData("Orleans:GatewayPort", "65536")]
     [InlineData("Orleans:AdvertisedIPAddress", "not-an-address")]
     [InlineData("Orleans:ClusterId", "")]
