@@ -2,36 +2,28 @@ using System.Text.Json.Serialization;
 using Ticketing.Api.Endpoints;
 using Ticketing.Api.Infrastructure;
 using Ticketing.Api.Routing;
-using Ticketing.Silo;
-using Ticketing.Silo.Hosting;
-using Ticketing.Silo.Schema;
+using Ticketing.Hosting;
+using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Operations;
+using Ticketing.Hosting.Options;
 
 var builder = WebApplication.CreateBuilder(args);
-
-// The documented default address, unless --urls, ASPNETCORE_URLS or ASPNETCORE_HTTP_PORTS say otherwise.
-if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["http_ports"]))
-{
-    builder.WebHost.UseUrls("http://localhost:8080");
-}
+builder.UseDefaultUrl($"http://localhost:{DeploymentContract.HttpPort}");
 
 // Embedded default: a silo in this process, so one command runs the whole system (on PostgreSQL when
 // ConnectionStrings:Ticketing is set). Orleans:Mode=Client joins a cluster of separate silos instead.
 if (builder.Configuration.GetTicketingOptions().Mode == ApiHostingMode.Client)
 {
-    builder.UseOrleansClient(client => client.AddTicketingClient(builder.Configuration));
+    builder.AddTicketingClient();
 }
 else
 {
-    if (builder.Configuration.GetTicketingConnectionString() is { } connectionString)
-    {
-        using var loggers = LoggerFactory.Create(logging => logging.AddConsole());
-        await SchemaMigrator.MigrateAsync(connectionString, loggers.CreateLogger("Ticketing.Schema"));
-    }
-
-    builder.UseOrleans(silo => silo.AddTicketingSilo(builder.Configuration));
+    await builder.MigrateTicketingSchemaAsync();
+    builder.AddTicketingSilo();
 }
 
-builder.Services.Configure<BookingOptions>(builder.Configuration.GetSection(BookingOptions.SectionName));
+builder.AddTicketingOperations();
+builder.Services.AddValidatedOptions<BookingOptions>(builder.Configuration, BookingOptions.SectionName);
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<EventLayoutCache>();
 builder.Services.AddSingleton<SeatInventoryReader>();
@@ -47,7 +39,6 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddOpenApi();
-builder.AddTicketingOperations();
 
 var app = builder.Build();
 

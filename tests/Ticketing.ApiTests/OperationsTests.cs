@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
-using Ticketing.Silo.Hosting;
+using Ticketing.Hosting.Operations;
 
 namespace Ticketing.ApiTests;
 

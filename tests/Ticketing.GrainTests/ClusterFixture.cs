@@ -6,8 +6,8 @@ using Orleans.TestingHost;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Payments;
-using Ticketing.Silo;
-using Ticketing.Silo.Payments;
+using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Payments;
 
 namespace Ticketing.GrainTests;
 

@@ -1,5 +1,5 @@
 using System.Net;
-using Ticketing.Silo.Hosting;
+using Ticketing.Hosting.Operations;
 
 namespace Ticketing.PostgresTests;
 

@@ -1,4 +1,4 @@
-using Ticketing.Silo.Schema;
+using Ticketing.Hosting.Schema;
 
 namespace Ticketing.PostgresTests;
 

@@ -5,8 +5,8 @@ using Orleans.TestingHost;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
-using Ticketing.Silo;
-using Ticketing.Silo.Schema;
+using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Schema;
 
 namespace Ticketing.PostgresTests;
 

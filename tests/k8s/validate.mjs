@@ -5,7 +5,7 @@
 // 2. Every object is valid against the Kubernetes OpenAPI schemas (package kubernetes-models), and has no field
 //    those schemas do not know (what `kubectl apply --validate=strict` would reject).
 // 3. The objects agree with each other (selectors, ports, config and secret references, RBAC, PDB, HPA) and
-//    with the hosts' deployment contract, src/Silo/Hosting/DeploymentContract.cs (ports, paths, variables).
+//    with the hosts' deployment contract, src/Hosting/Operations/DeploymentContract.cs (ports, paths, variables).
 // 4. The Dockerfiles agree with the contract and with the projects they build.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -30,7 +30,7 @@ import { RoleBinding } from "kubernetes-models/rbac.authorization.k8s.io/v1/Role
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 const manifestDir = path.join(root, "deploy/k8s");
-const contractFile = path.join(root, "src/Silo/Hosting/DeploymentContract.cs");
+const contractFile = path.join(root, "src/Hosting/Operations/DeploymentContract.cs");
 
 // What this deployment consists of; the checks below look these objects up by name.
 const NAMESPACE = "ticketing";

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Grains.Payments;
@@ -41,8 +42,10 @@ public sealed class PaymentSagaOptions
     public const string SectionName = "Payments:Saga";
 
     /// <summary>How long a hold is kept alive past now while its payment is in flight.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan HoldGrace { get; set; } = TimeSpan.FromMinutes(2);
 
     /// <summary>How often a failed refund is tried again (a durable reminder; Orleans allows no less than a minute by default).</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RefundRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -1,4 +1,4 @@
-namespace Ticketing.Silo.Hosting;
+namespace Ticketing.Hosting.Operations;
 
 /// <summary>
 /// What the deployment (deploy/k8s, the Dockerfiles) and the hosts must agree on: ports, paths and environment

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 
-namespace Ticketing.Silo.Hosting;
+namespace Ticketing.Hosting.Operations;
 
 /// <summary>
 /// Ready when this process can serve grains: a silo that is Active in the membership, or a client that sees an

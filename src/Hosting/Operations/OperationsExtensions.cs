@@ -8,8 +8,10 @@ using Microsoft.Extensions.Logging;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Ticketing.Grains;
+using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Options;
 
-namespace Ticketing.Silo.Hosting;
+namespace Ticketing.Hosting.Operations;
 
 /// <summary>
 /// What operators need from every host, the API and the silo alike: health endpoints, Prometheus metrics, the
@@ -45,7 +47,7 @@ public static class OperationsExtensions
             .AddMeter(TicketingMetrics.MeterName, "Microsoft.Orleans", "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel")
             .AddPrometheusExporter());
 
-        builder.Services.Configure<DashboardCredentials>(builder.Configuration.GetSection(DashboardCredentials.SectionName));
+        builder.Services.AddValidatedOptions<DashboardCredentials>(builder.Configuration, DashboardCredentials.SectionName);
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);
         builder.Services.AddAuthorization(o => o.AddPolicy(DashboardAuthenticationHandler.Policy, policy => policy

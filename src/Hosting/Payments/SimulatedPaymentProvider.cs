@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Ticketing.Grains.Payments;
 
-namespace Ticketing.Silo.Payments;
+namespace Ticketing.Hosting.Payments;
 
 /// <summary>Settings of the simulated provider, from "Payments:Simulated".</summary>
 public sealed class SimulatedPaymentOptions
@@ -10,12 +11,15 @@ public sealed class SimulatedPaymentOptions
     public const string SectionName = "Payments:Simulated";
 
     /// <summary>How long every call takes.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
 
     /// <summary>How long a <c>tok_visa_slow</c> charge takes before it succeeds.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
     public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>How many refund attempts of a <c>tok_refund_fails</c> charge fail before one succeeds.</summary>
+    [Range(0, int.MaxValue)]
     public int RefundFailures { get; set; } = 4;
 }
 

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Net.Http.Headers;
 using System.Security.Claims;
 using System.Security.Cryptography;
@@ -7,13 +8,14 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
-namespace Ticketing.Silo.Hosting;
+namespace Ticketing.Hosting.Operations;
 
 /// <summary>The dashboard's credentials ("Dashboard:Username", "Dashboard:Password").</summary>
 public sealed class DashboardCredentials
 {
     public const string SectionName = "Dashboard";
 
+    [Required]
     public string Username { get; set; } = "admin";
 
     public string? Password { get; set; }
@@ -45,7 +47,7 @@ public sealed class DashboardAuthenticationHandler(
         var expected = credentials.Value;
         if (string.IsNullOrEmpty(expected.Password))
         {
-            return Task.FromResult(AuthenticateResult.Fail("No dashboard password is configured (Dashboard__Password)."));
+            return Task.FromResult(AuthenticateResult.Fail($"No dashboard password is configured ({DeploymentContract.DashboardPasswordVariable})."));
         }
 
         string given;

@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 
-namespace Ticketing.Silo.Schema;
+namespace Ticketing.Hosting.Schema;
 
 /// <summary>
 /// Applies the PostgreSQL schema: the tables and stored queries of the Orleans ADO.NET providers, and the
@@ -16,7 +16,7 @@ public static partial class SchemaMigrator
     // Any fixed number: all hosts of this schema take the same lock.
     private const long AdvisoryLockKey = 0x7469636B6574;
 
-    [GeneratedRegex(@"^Ticketing\.Silo\.Schema\.(?<version>\d{3})_(?<name>\w+)\.sql$")]
+    [GeneratedRegex(@"^Ticketing\.Hosting\.Schema\.(?<version>\d{3})_(?<name>\w+)\.sql$")]
     private static partial Regex ResourceName();
 
     public sealed record Migration(int Version, string Name, string Sql);

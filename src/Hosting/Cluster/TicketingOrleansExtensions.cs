@@ -7,21 +7,22 @@ using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Ticketing.Grains;
-using Ticketing.Grains.Payments;
-using Ticketing.Silo.Payments;
+using Ticketing.Hosting.Operations;
+using Ticketing.Hosting.Options;
 
-namespace Ticketing.Silo;
+namespace Ticketing.Hosting.Cluster;
 
-/// <summary>The silo's configuration, shared by the headless silo host and the API's embedded mode.</summary>
-public static class SiloBuilderExtensions
+/// <summary>The silo's and the client's Orleans configuration, shared by the headless silo host and the API.</summary>
+public static class TicketingOrleansExtensions
 {
     /// <summary>True inside a Kubernetes pod whose manifest passes the pod's name and namespace (deploy/k8s does).</summary>
     public static bool IsKubernetesPod =>
-        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.DeploymentContract.PodNameVariable))
-        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(Hosting.DeploymentContract.PodNamespaceVariable));
+        !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DeploymentContract.PodNameVariable))
+        && !string.IsNullOrEmpty(Environment.GetEnvironmentVariable(DeploymentContract.PodNamespaceVariable));
 
+    /// <summary>The "Orleans" settings, checked: a wrong value throws <see cref="OptionsValidationException"/> naming its key.</summary>
     public static TicketingSiloOptions GetTicketingOptions(this IConfiguration configuration) =>
-        configuration.GetSection(TicketingSiloOptions.SectionName).Get<TicketingSiloOptions>() ?? new TicketingSiloOptions();
+        configuration.GetValidatedOptions<TicketingSiloOptions>(TicketingSiloOptions.SectionName);
 
     /// <summary>The PostgreSQL connection string (ConnectionStrings:Ticketing), or null for the in-memory default.</summary>
     public static string? GetTicketingConnectionString(this IConfiguration configuration) =>
@@ -35,6 +36,7 @@ public static class SiloBuilderExtensions
     public static ISiloBuilder AddTicketingSilo(this ISiloBuilder silo, IConfiguration configuration)
     {
         var options = configuration.GetTicketingOptions();
+        silo.Services.AddValidatedOptions<TicketingSiloOptions>(configuration, TicketingSiloOptions.SectionName);
         if (configuration.GetTicketingConnectionString() is { } connectionString)
         {
             silo.AddTicketingPostgres(connectionString, options);
@@ -45,8 +47,9 @@ public static class SiloBuilderExtensions
             silo.AddTicketingInMemoryProviders();
         }
 
-        silo.Configure<ClusterMembershipOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
-        silo.Configure<SiloMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
+        // Orleans' own settings pass through unchanged; Orleans validates them itself when the silo starts.
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
+        silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingGrainServices(configuration);
         silo.AddDashboard();
         return silo;
@@ -119,8 +122,11 @@ public static class SiloBuilderExtensions
     public static IClientBuilder AddTicketingClient(this IClientBuilder client, IConfiguration configuration)
     {
         var options = configuration.GetTicketingOptions();
+        client.Services.AddValidatedOptions<TicketingSiloOptions>(configuration, TicketingSiloOptions.SectionName);
         var connectionString = configuration.GetTicketingConnectionString()
-            ?? throw new InvalidOperationException("Orleans:Mode=Client needs ConnectionStrings:Ticketing: the client finds the silos through PostgreSQL.");
+            ?? throw new OptionsValidationException($"ConnectionStrings:{TicketingSiloOptions.ConnectionStringName}", typeof(TicketingSiloOptions),
+                [$"{TicketingSiloOptions.SectionName}:{nameof(TicketingSiloOptions.Mode)}={ApiHostingMode.Client} needs ConnectionStrings:{TicketingSiloOptions.ConnectionStringName} "
+                 + $"({DeploymentContract.ConnectionStringVariable}): the client finds the silos through PostgreSQL."]);
         client.Configure<ClusterOptions>(cluster =>
         {
             cluster.ClusterId = options.ClusterId;
@@ -131,29 +137,10 @@ public static class SiloBuilderExtensions
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        client.Configure<ClientMessagingOptions>(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
-        client.UseConnectionRetryFilter(new Hosting.ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
+        client.Services.AddOptions<ClientMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
+        client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
         client.AddMemoryStreams(StorageNames.BookingStream);
         client.AddDashboard();
         return client;
-    }
-
-    /// <summary>
-    /// What the grains need from their host besides storage: the business meters, and the payment gateway (the
-    /// simulated provider behind the resilience pipeline).
-    /// </summary>
-    public static IServiceCollection AddTicketingGrainServices(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddMetrics();
-        services.AddSingleton<TicketingMetrics>();
-        services.Configure<PaymentSagaOptions>(configuration.GetSection(PaymentSagaOptions.SectionName));
-        services.Configure<PaymentResilienceOptions>(configuration.GetSection(PaymentResilienceOptions.SectionName));
-        services.Configure<SimulatedPaymentOptions>(configuration.GetSection(SimulatedPaymentOptions.SectionName));
-        // Provider calls are real I/O, so their latency, timeouts and backoff run on real time.
-        services.AddSingleton(sp => new SimulatedPaymentProvider(sp.GetRequiredService<IOptions<SimulatedPaymentOptions>>(), TimeProvider.System));
-        services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
-        services.AddSingleton<IPaymentGateway>(sp => new ResilientPaymentGateway(
-            sp.GetRequiredService<IPaymentProvider>(), sp.GetRequiredService<IOptions<PaymentResilienceOptions>>(), TimeProvider.System));
-        return services;
     }
 }

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using Microsoft.Extensions.Options;
 using Polly;
 using Polly.CircuitBreaker;
@@ -5,28 +6,39 @@ using Polly.Retry;
 using Polly.Timeout;
 using Ticketing.Grains.Payments;
 
-namespace Ticketing.Silo.Payments;
+namespace Ticketing.Hosting.Payments;
 
-/// <summary>Resilience settings of every provider call, from "Payments:Resilience".</summary>
+/// <summary>
+/// Resilience settings of every provider call, from "Payments:Resilience". The ranges are Polly's own limits, checked
+/// at startup rather than when the first payment builds the pipeline.
+/// </summary>
 public sealed class PaymentResilienceOptions
 {
     public const string SectionName = "Payments:Resilience";
 
     /// <summary>How long one attempt may take.</summary>
+    [Range(typeof(TimeSpan), "00:00:00.010", "1.00:00:00")]
     public TimeSpan AttemptTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>Retries after the first attempt, for transient failures and timeouts only (a decline is final).</summary>
+    [Range(0, 100)]
     public int MaxRetries { get; set; } = 2;
 
     /// <summary>First retry delay; it doubles each time, with jitter.</summary>
+    [Range(typeof(TimeSpan), "00:00:00", "1.00:00:00")]
     public TimeSpan RetryBaseDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 
+    /// <summary>The share of failed calls in the sampling window that opens the breaker: above 0, at most 1.</summary>
+    [Range(0.0, 1.0, MinimumIsExclusive = true)]
     public double BreakerFailureRatio { get; set; } = 0.5;
 
+    [Range(2, int.MaxValue)]
     public int BreakerMinimumThroughput { get; set; } = 10;
 
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan BreakerSamplingDuration { get; set; } = TimeSpan.FromSeconds(30);
 
+    [Range(typeof(TimeSpan), "00:00:00.500", "1.00:00:00")]
     public TimeSpan BreakDuration { get; set; } = TimeSpan.FromSeconds(15);
 }
 

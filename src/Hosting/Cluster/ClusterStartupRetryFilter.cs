@@ -1,4 +1,4 @@
-namespace Ticketing.Silo.Hosting;
+namespace Ticketing.Hosting.Cluster;
 
 /// <summary>
 /// Lets the API, as an Orleans client, wait for the silos when it starts first (a pod rollout, or cluster.sh

@@ -1,6 +1,6 @@
 using Ticketing.Grains.Payments;
 
-namespace Ticketing.Silo.Payments;
+namespace Ticketing.Hosting.Payments;
 
 /// <summary>The provider's answer: approved (with its reference) or declined (with a code). Final either way.</summary>
 public sealed record ProviderResponse(bool Approved, string? Reference, string? DeclineCode);
