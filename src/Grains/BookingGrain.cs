@@ -83,30 +83,31 @@ public sealed class BookingGrain(
         var steps = command(saga);
         while (true)
         {
-            foreach (var step in steps.Where(s => !s.EndsDecision))
+            foreach (var effect in steps.SkipLast(1))
             {
-                await ApplyAsync(step);
+                await ApplyAsync(effect);
             }
 
-            var last = steps[^1];
-            steps = last switch
+            if (steps[^1] is SagaStep.Reply or SagaStep.RefuseHold)
             {
-                SagaStep.Reply or SagaStep.RefuseHold => [],
-                SagaStep.HoldSeats hold => saga.SeatsHeld(await HoldSeatsAsync(hold), clock.GetUtcNow()),
-                SagaStep.ExtendHolds extend => saga.HoldsExtended(
-                    (await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ExtendHold(Id, extend.Until)))).All(ok => ok), clock.GetUtcNow()),
-                SagaStep.Charge charge => saga.Charged(await ChargeAsync(charge.Request), clock.GetUtcNow()),
-                SagaStep.Sell sell => saga.Sold(await Task.WhenAll(sell.Parts.Select(p => Block(p.Block).Sell(Id))), clock.GetUtcNow()),
-                SagaStep.HoldAgain again => saga.HeldAgain(await HoldAgainAsync(again), clock.GetUtcNow()),
-                SagaStep.Refund refund => saga.Refunded(await gateway.RefundAsync(refund.Request), clock.GetUtcNow()),
-                _ => throw new InvalidOperationException($"A saga decision must end with a request or an answer, not {last}."),
-            };
-            if (steps.Count == 0)
-            {
-                return last;
+                return steps[^1];
             }
+
+            steps = await PerformAsync(saga, steps[^1]);
         }
     }
+
+    private async Task<IReadOnlyList<SagaStep>> PerformAsync(BookingSaga saga, SagaStep request) => request switch
+    {
+        SagaStep.HoldSeats hold => saga.SeatsHeld(await HoldSeatsAsync(hold), clock.GetUtcNow()),
+        SagaStep.ExtendHolds extend => saga.HoldsExtended(
+            (await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ExtendHold(Id, extend.Until)))).All(ok => ok), clock.GetUtcNow()),
+        SagaStep.Charge charge => saga.Charged(await ChargeAsync(charge.Request), clock.GetUtcNow()),
+        SagaStep.Sell sell => saga.Sold(await Task.WhenAll(sell.Parts.Select(p => Block(p.Block).Sell(Id))), clock.GetUtcNow()),
+        SagaStep.HoldAgain again => saga.HeldAgain(await HoldAgainAsync(again), clock.GetUtcNow()),
+        SagaStep.Refund refund => saga.Refunded(await gateway.RefundAsync(refund.Request), clock.GetUtcNow()),
+        _ => throw new InvalidOperationException($"A saga decision must end with a request or an answer, not {request}."),
+    };
 
     private async Task ApplyAsync(SagaStep effect)
     {
@@ -123,7 +124,7 @@ public sealed class BookingGrain(
                 break;
             case SagaStep.StopRefundRetries: await StopRefundRetriesAsync(); break;
             case SagaStep.LeaveMemory: DeactivateOnIdle(); break;
-            default: throw new InvalidOperationException($"Unknown saga effect {effect}.");
+            default: throw new InvalidOperationException($"{effect} is not an effect: only the last step of a decision may be a request or an answer.");
         }
     }
 
