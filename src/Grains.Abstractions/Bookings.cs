@@ -114,8 +114,9 @@ public sealed record PaymentRecord(
 [GenerateSerializer, Immutable, Alias("Ticket")]
 public sealed record Ticket([property: Id(0)] Guid Id, [property: Id(1)] string Seat, [property: Id(2)] string Code);
 
-[GenerateSerializer, Alias("PaymentError")]
-public enum PaymentError
+/// <summary>Why a command on an existing booking (pay, cancel) was not carried out as asked.</summary>
+[GenerateSerializer, Alias("BookingCommandError")]
+public enum BookingCommandError
 {
     None,
     NotFound,
@@ -123,13 +124,18 @@ public enum PaymentError
     Declined,
     GatewayUnavailable,
     GatewayTimeout,
+
+    /// <summary>The charge went through but the seats could not be sold; the payment is refunded.</summary>
     SeatsLost,
+
+    NotCancellable,
 }
 
-[GenerateSerializer, Immutable, Alias("PaymentResult")]
-public sealed record PaymentResult(
+/// <summary>The answer to a command on an existing booking: the booking as it now stands, and an error if any.</summary>
+[GenerateSerializer, Immutable, Alias("BookingCommandResult")]
+public sealed record BookingCommandResult(
     [property: Id(0)] BookingView? Booking,
-    [property: Id(1)] PaymentError Error,
+    [property: Id(1)] BookingCommandError Error,
     [property: Id(2)] string? Message);
 
 [GenerateSerializer, Alias("BookingEventKind")]

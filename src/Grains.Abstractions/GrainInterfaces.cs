@@ -109,11 +109,11 @@ public interface IBookingGrain : IGrainWithGuidKey
 
     /// <summary>Charges the booking's total and, on success, sells its seats and issues tickets.</summary>
     [Alias("Pay")]
-    Task<PaymentResult> Pay(string paymentToken);
+    Task<BookingCommandResult> Pay(string paymentToken);
 
     /// <summary>
     /// Cancels the booking: a held one is released; a confirmed one is refunded and its seats go back on sale.
     /// </summary>
     [Alias("Cancel")]
-    Task<PaymentResult> Cancel();
+    Task<BookingCommandResult> Cancel();
 }

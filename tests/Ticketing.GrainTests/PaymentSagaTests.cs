@@ -27,7 +27,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var result = await booking.Pay("tok_visa");
 
-        Assert.Equal(PaymentError.None, result.Error);
+        Assert.Equal(BookingCommandError.None, result.Error);
         var view = result.Booking!;
         Assert.Equal(BookingStatus.Confirmed, view.Status);
         Assert.Equal((PaymentStatus.Succeeded, new Money(20, "EUR")), (view.Payment!.Status, view.Payment.Amount));
@@ -53,12 +53,12 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var result = await booking.Pay(token);
 
-        Assert.Equal(PaymentError.Declined, result.Error);
+        Assert.Equal(BookingCommandError.Declined, result.Error);
         Assert.Equal(BookingStatus.PaymentFailed, result.Booking!.Status);
         Assert.Equal((PaymentStatus.Declined, reason, 1), (result.Booking.Payment!.Status, result.Booking.Payment.Reason, result.Booking.Payment.Attempts));
         Assert.Equal(new SeatCounts(40, 40, 0, 0), await Scenario.CountsAsync(Client, layout.Sections[0]));
         Assert.Equal(0, fixture.ChargesFor(id));
-        Assert.Equal(PaymentError.NotPayable, (await booking.Pay("tok_visa")).Error);
+        Assert.Equal(BookingCommandError.NotPayable, (await booking.Pay("tok_visa")).Error);
     }
 
     [Fact]
@@ -68,7 +68,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var result = await booking.Pay("tok_timeout");
 
-        Assert.Equal(PaymentError.GatewayTimeout, result.Error);
+        Assert.Equal(BookingCommandError.GatewayTimeout, result.Error);
         Assert.Equal(BookingStatus.PaymentFailed, result.Booking!.Status);
         Assert.Equal(3, result.Booking.Payment!.Attempts);
         Assert.Equal(0, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
@@ -100,7 +100,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var result = await Client.GetGrain<IBookingGrain>(id).Pay("tok_visa");
 
-        Assert.Equal(PaymentError.GatewayUnavailable, result.Error);
+        Assert.Equal(BookingCommandError.GatewayUnavailable, result.Error);
         Assert.Contains("circuit open", result.Booking!.Payment!.Reason);
         Assert.Equal(0, result.Booking.Payment.Attempts);
         Assert.Equal(BookingStatus.PaymentFailed, result.Booking.Status);
@@ -125,7 +125,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
         fixture.Clock.Advance(layout.HoldDuration + TimeSpan.FromMinutes(1));
         var result = await paying;
 
-        Assert.Equal(PaymentError.None, result.Error);
+        Assert.Equal(BookingCommandError.None, result.Error);
         Assert.Equal(BookingStatus.Confirmed, result.Booking!.Status);
         Assert.Contains("held again", result.Booking.Reason);
         Assert.Equal(new SeatCounts(40, 38, 0, 2), await Scenario.CountsAsync(Client, layout.Sections[0]));
@@ -143,7 +143,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
         var (rival, _) = await Scenario.HeldAsync(Client, layout, "A-3-6");
         var result = await paying;
 
-        Assert.Equal(PaymentError.SeatsLost, result.Error);
+        Assert.Equal(BookingCommandError.SeatsLost, result.Error);
         Assert.Equal(BookingStatus.Refunded, result.Booking!.Status);
         Assert.Contains("refunded", result.Booking.Reason);
         Assert.Equal(PaymentStatus.Succeeded, Assert.Single(result.Booking.Refunds).Status);
@@ -163,7 +163,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
         var result = await paying;
 
         Assert.Equal(EventStatus.Cancelled, cancelled.Event!.Status);
-        Assert.Equal(PaymentError.SeatsLost, result.Error);
+        Assert.Equal(BookingCommandError.SeatsLost, result.Error);
         Assert.Equal(BookingStatus.Refunded, result.Booking!.Status);
         Assert.Equal((1, 1), (fixture.ChargesFor(id), fixture.RefundsFor(id)));
         Assert.Equal(new SeatCounts(40, 40, 0, 0), await Scenario.CountsAsync(Client, layout.Sections[0]));
@@ -177,7 +177,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var result = await booking.Cancel();
 
-        Assert.Equal(PaymentError.None, result.Error);
+        Assert.Equal(BookingCommandError.None, result.Error);
         Assert.Equal(BookingStatus.Cancelled, result.Booking!.Status);
         var refund = Assert.Single(result.Booking.Refunds);
         Assert.Equal((PaymentKind.Refund, PaymentStatus.Succeeded, new Money(20, "EUR")), (refund.Kind, refund.Status, refund.Amount));
@@ -213,7 +213,7 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
         var results = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => booking.Pay("tok_visa")));
 
-        Assert.All(results, r => Assert.Equal((PaymentError.None, BookingStatus.Confirmed), (r.Error, r.Booking!.Status)));
+        Assert.All(results, r => Assert.Equal((BookingCommandError.None, BookingStatus.Confirmed), (r.Error, r.Booking!.Status)));
         Assert.Single(results.Select(r => r.Booking!.Payment!.GatewayReference).Distinct());
         Assert.Single(results.Select(r => string.Join(",", r.Booking!.Tickets.Select(t => t.Code))).Distinct());
         Assert.Equal(1, fixture.ChargesFor(id));

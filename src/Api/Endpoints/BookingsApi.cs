@@ -103,23 +103,23 @@ public static class BookingsApi
     private static async Task<IResult> CancelBooking(Guid bookingId, IGrainFactory grains) =>
         PaymentOutcome(bookingId, await grains.GetGrain<IBookingGrain>(bookingId).Cancel());
 
-    private static IResult PaymentOutcome(Guid bookingId, PaymentResult result)
+    private static IResult PaymentOutcome(Guid bookingId, BookingCommandResult result)
     {
-        if (result.Error == PaymentError.None)
+        if (result.Error == BookingCommandError.None)
         {
             return TypedResults.Ok(BookingResponse.From(result.Booking!));
         }
 
-        if (result.Error == PaymentError.NotFound)
+        if (result.Error == BookingCommandError.NotFound)
         {
             return Problems.NotFound($"Booking {bookingId} does not exist.");
         }
 
         var (status, title) = result.Error switch
         {
-            PaymentError.Declined => (StatusCodes.Status402PaymentRequired, "Payment declined"),
-            PaymentError.GatewayUnavailable => (StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable"),
-            PaymentError.GatewayTimeout => (StatusCodes.Status504GatewayTimeout, "Payment provider timed out"),
+            BookingCommandError.Declined => (StatusCodes.Status402PaymentRequired, "Payment declined"),
+            BookingCommandError.GatewayUnavailable => (StatusCodes.Status503ServiceUnavailable, "Payment provider unavailable"),
+            BookingCommandError.GatewayTimeout => (StatusCodes.Status504GatewayTimeout, "Payment provider timed out"),
             _ => (StatusCodes.Status409Conflict, "Conflict"),
         };
         var extensions = new Dictionary<string, object?>();

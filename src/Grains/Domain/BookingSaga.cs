@@ -1,0 +1,408 @@
+using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Payments;
+
+namespace Ticketing.Grains.Domain;
+
+/// <summary>
+/// The booking's state machine and payment saga, without I/O: Held → PaymentPending → Confirmed | PaymentFailed,
+/// Confirmed → Cancelled (through RefundPending while a refund fails), and a late payment whose seats are gone →
+/// Refunded. Each command or outcome updates <see cref="Booking"/> and returns the steps the shell runs next.
+/// One saga serves one command: a request step must be answered before the next command starts.
+/// </summary>
+/// <remarks>
+/// Money rules live here: the charge and refund idempotency keys are fixed per booking, so no retry charges or
+/// refunds twice; a Confirmed booking is never charged again; a charge whose seats are lost is refunded.
+/// </remarks>
+public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan holdGrace)
+{
+    public const string SeatsLostReason = "The seats could not be sold after the payment (the hold expired while it was in flight and the seats were taken, or the event was cancelled); the payment is refunded.";
+
+    public const string HeldAgainReason = "The hold expired while the payment was in flight; the same seats were still free and were held again.";
+
+    public const string NotFoundMessage = "No such booking.";
+
+    private enum Command
+    {
+        Other,
+        Pay,
+        Cancel,
+        RetryRefund,
+    }
+
+    private Command _command;
+    private DateTimeOffset _startedAt;
+    private SagaStep? _awaiting;
+    private string _paymentToken = "";
+    private Queue<BookingPart>? _partsToHoldAgain;
+    private PaymentRecord _refund = null!;
+    private BookingStatus _statusWhenRefunded;
+    private BookingEventKind _eventWhenRefunded;
+
+    public BookingState Booking => booking;
+
+    public string ChargeKey => $"booking-{bookingId:N}-charge";
+
+    public string RefundKey => $"booking-{bookingId:N}-refund";
+
+    /// <summary>The request step the saga waits for an outcome of, if any.</summary>
+    public SagaStep? Awaiting => _awaiting;
+
+    // Commands.
+
+    public IReadOnlyList<SagaStep> Hold(BookingPlan plan, DateTimeOffset now)
+    {
+        Begin(Command.Other, now);
+        if (booking.Exists)
+        {
+            return booking.RequestFingerprint == plan.RequestFingerprint
+                ? [SagaStep.Reply.Ok]
+                : [new SagaStep.RefuseHold(BookingError.IdempotencyKeyReused, "This idempotency key was already used for a different booking request.", [])];
+        }
+
+        return Ask(new SagaStep.HoldSeats(plan, now + plan.HoldDuration));
+    }
+
+    public IReadOnlyList<SagaStep> Pay(string paymentToken, DateTimeOffset now)
+    {
+        Begin(Command.Pay, now);
+        if (!booking.Exists)
+        {
+            return [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+        }
+
+        _paymentToken = paymentToken;
+        var steps = ExpireIfDue(now);
+        switch (booking.Status)
+        {
+            case BookingStatus.Confirmed:
+                // Paid already: the same answer, and nothing is charged again.
+                return [.. steps, SagaStep.Reply.Ok];
+            case BookingStatus.Held:
+                // Keep the seats held while the provider answers, for a bounded grace period.
+                return [.. steps, .. Ask(new SagaStep.ExtendHolds(now + holdGrace))];
+            case BookingStatus.PaymentPending:
+                // Only after a crash in the middle of a payment: charging again with the same key is safe.
+                return [.. steps, .. Ask(ChargeStep())];
+            default:
+                return [.. steps, NotPayable(now)];
+        }
+    }
+
+    public IReadOnlyList<SagaStep> Cancel(DateTimeOffset now)
+    {
+        Begin(Command.Cancel, now);
+        if (!booking.Exists)
+        {
+            return [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+        }
+
+        var steps = ExpireIfDue(now);
+        switch (booking.Status)
+        {
+            case BookingStatus.Held:
+                return [.. steps, new SagaStep.ReleaseHolds(), .. End(BookingStatus.Released, BookingEventKind.BookingReleased, now), SagaStep.Reply.Ok];
+            case BookingStatus.Confirmed:
+                // Refund first, then the seats go back on sale; a refund that fails is retried by a reminder.
+                return [.. steps, .. StartRefund(BookingStatus.Cancelled, BookingEventKind.BookingCancelled, now)];
+            case BookingStatus.Cancelled:
+            case BookingStatus.RefundPending when booking.StatusAfterRefund == BookingStatus.Cancelled:
+                // Repeating a cancellation also finishes one that stopped half-way.
+                return [.. steps, new SagaStep.ReturnSoldSeats(), SagaStep.Reply.Ok];
+            default:
+                return [.. steps, new SagaStep.Reply(BookingCommandError.NotCancellable, $"A booking that is {booking.Status} cannot be cancelled.")];
+        }
+    }
+
+    /// <summary>The customer lets the hold go. Only a live hold is released; anything else is left as it is.</summary>
+    public IReadOnlyList<SagaStep> Release(DateTimeOffset now)
+    {
+        Begin(Command.Other, now);
+        if (!booking.Exists)
+        {
+            return [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+        }
+
+        return booking.IsHeldAt(now)
+            ? [new SagaStep.ReleaseHolds(), .. End(BookingStatus.Released, BookingEventKind.BookingReleased, now), SagaStep.Reply.Ok]
+            : [.. ExpireIfDue(now), SagaStep.Reply.Ok];
+    }
+
+    /// <summary>
+    /// The expiry timer fired, or someone reads the booking. The seat blocks free the seats on their own timers at
+    /// the same instant, so nothing needs releasing from here.
+    /// </summary>
+    public IReadOnlyList<SagaStep> ExpiryDue(DateTimeOffset now)
+    {
+        Begin(Command.Other, now);
+        return booking.Exists
+            ? [.. ExpireIfDue(now), SagaStep.Reply.Ok]
+            : [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+    }
+
+    public IReadOnlyList<SagaStep> RefundReminderFired(DateTimeOffset now)
+    {
+        Begin(Command.RetryRefund, now);
+        return booking.Exists && booking.Status == BookingStatus.RefundPending
+            ? StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now)
+            : [new SagaStep.StopRefundRetries(), SagaStep.Reply.Ok];
+    }
+
+    // Outcomes of requests.
+
+    public IReadOnlyList<SagaStep> SeatsHeld(HoldOutcome outcome, DateTimeOffset now)
+    {
+        var request = Expect<SagaStep.HoldSeats>();
+        var plan = request.Plan;
+        if (!outcome.Succeeded)
+        {
+            return outcome.Refusal switch
+            {
+                HoldRefusal.NotOnSale => [new SagaStep.RefuseHold(BookingError.NotOnSale, "The event is not on sale.", [])],
+                HoldRefusal.NotEnoughSeats => [new SagaStep.RefuseHold(BookingError.SeatsUnavailable,
+                    $"Not enough seats are left in section {plan.Section}: {plan.Quantity} requested, {outcome.FreeSeen} free.", [])],
+                _ => [new SagaStep.RefuseHold(BookingError.SeatsUnavailable,
+                    $"Seats not available: {string.Join(", ", outcome.UnavailableSeats)}.", outcome.UnavailableSeats)],
+            };
+        }
+
+        booking.EventId = plan.EventId;
+        booking.Email = plan.Email;
+        booking.RequestFingerprint = plan.RequestFingerprint;
+        booking.Status = BookingStatus.Held;
+        booking.Seats = outcome.Parts
+            .SelectMany(p => p.Result.Seats.Select(seat => seat.ToSeatId(p.Block.SectionId)))
+            .ToList();
+        booking.Section = plan.Section;
+        booking.Quantity = outcome.Parts.Sum(p => p.Result.Quantity);
+        booking.ExpiresAt = request.Until;
+        booking.Total = plan.Total;
+        booking.CreatedAt = _startedAt;
+        booking.Parts = outcome.Parts.Select(p => new BookingPart(p.Block, p.Result.Seats, p.Result.Quantity)).ToList();
+        return
+        [
+            new SagaStep.PersistNewHold(),
+            new SagaStep.ScheduleExpiry(booking.ExpiresAt),
+            new SagaStep.Publish(BookingEventKind.BookingHeld, _startedAt),
+            SagaStep.Reply.Ok,
+        ];
+    }
+
+    public IReadOnlyList<SagaStep> HoldsExtended(bool everyPartExtended, DateTimeOffset now)
+    {
+        Expect<SagaStep.ExtendHolds>();
+        if (!everyPartExtended)
+        {
+            // A block already let the hold go (its clock reached the expiry first).
+            return [new SagaStep.ReleaseHolds(), .. End(BookingStatus.Expired, BookingEventKind.BookingExpired, now), NotPayable(now)];
+        }
+
+        booking.Status = BookingStatus.PaymentPending;
+        booking.Payment = new PaymentRecord($"pay_{bookingId:N}", PaymentKind.Charge, booking.Total, PaymentStatus.Pending, null, null, now, null, 0);
+        return [new SagaStep.Persist(), .. Ask(ChargeStep())];
+    }
+
+    public IReadOnlyList<SagaStep> Charged(GatewayResult result, DateTimeOffset now)
+    {
+        Expect<SagaStep.Charge>();
+        booking.Payment = booking.Payment! with
+        {
+            Status = result.Outcome switch
+            {
+                GatewayOutcome.Succeeded => PaymentStatus.Succeeded,
+                GatewayOutcome.Declined => PaymentStatus.Declined,
+                _ => PaymentStatus.Failed,
+            },
+            GatewayReference = result.Reference,
+            Reason = result.Reason,
+            CompletedAt = now,
+            Attempts = booking.Payment.Attempts + result.Attempts,
+        };
+
+        if (result.Outcome == GatewayOutcome.Succeeded)
+        {
+            return Ask(new SagaStep.Sell(booking.Parts));
+        }
+
+        booking.Reason = $"Payment failed: {result.Reason}";
+        var error = result.Outcome switch
+        {
+            GatewayOutcome.Declined => BookingCommandError.Declined,
+            GatewayOutcome.TimedOut => BookingCommandError.GatewayTimeout,
+            _ => BookingCommandError.GatewayUnavailable,
+        };
+        return
+        [
+            new SagaStep.ReleaseHolds(),
+            .. End(BookingStatus.PaymentFailed, BookingEventKind.PaymentFailed, now),
+            new SagaStep.Reply(error, booking.Reason),
+        ];
+    }
+
+    /// <summary>
+    /// After the charge: one flag per part sold. A part whose hold ran out during the payment is held again (the
+    /// same seats, or the same quantity in the same block) and sold, if it is still free; otherwise the money goes back.
+    /// </summary>
+    public IReadOnlyList<SagaStep> Sold(IReadOnlyList<bool> soldPerPart, DateTimeOffset now)
+    {
+        var request = Expect<SagaStep.Sell>();
+        if (soldPerPart.Count != request.Parts.Count)
+        {
+            throw new ArgumentException($"Expected {request.Parts.Count} flags, one per part.", nameof(soldPerPart));
+        }
+
+        if (_partsToHoldAgain is null)
+        {
+            _partsToHoldAgain = new Queue<BookingPart>(request.Parts.Where((_, i) => !soldPerPart[i]));
+            if (_partsToHoldAgain.Count == 0)
+            {
+                return Confirm(now);
+            }
+        }
+        else if (soldPerPart[0])
+        {
+            _partsToHoldAgain.Dequeue();
+            if (_partsToHoldAgain.Count == 0)
+            {
+                booking.Reason = HeldAgainReason;
+                return Confirm(now);
+            }
+        }
+        else
+        {
+            return SeatsLost(now);
+        }
+
+        return Ask(new SagaStep.HoldAgain(_partsToHoldAgain.Peek(), now + holdGrace));
+    }
+
+    public IReadOnlyList<SagaStep> HeldAgain(BlockHoldResult result, DateTimeOffset now)
+    {
+        var request = Expect<SagaStep.HoldAgain>();
+        return result.Succeeded && result.Quantity == request.Part.Quantity
+            ? Ask(new SagaStep.Sell([request.Part]))
+            : SeatsLost(now);
+    }
+
+    public IReadOnlyList<SagaStep> Refunded(GatewayResult result, DateTimeOffset now)
+    {
+        Expect<SagaStep.Refund>();
+        var succeeded = result.Outcome == GatewayOutcome.Succeeded;
+        booking.Refunds.Add(_refund with
+        {
+            Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed,
+            GatewayReference = result.Reference,
+            Reason = result.Reason,
+            CompletedAt = succeeded ? now : null,
+            Attempts = _refund.Attempts + result.Attempts,
+        });
+
+        List<SagaStep> steps;
+        if (succeeded)
+        {
+            steps = [.. End(_statusWhenRefunded, _eventWhenRefunded, now), new SagaStep.StopRefundRetries()];
+        }
+        else
+        {
+            booking.Status = BookingStatus.RefundPending;
+            booking.StatusAfterRefund = _statusWhenRefunded;
+            steps = [new SagaStep.Persist(), new SagaStep.StartRefundRetries()];
+        }
+
+        switch (_command)
+        {
+            case Command.Pay:
+                steps.Add(new SagaStep.Reply(BookingCommandError.SeatsLost, booking.Reason));
+                break;
+            case Command.Cancel:
+                steps.Add(new SagaStep.ReturnSoldSeats());
+                if (!succeeded)
+                {
+                    // The cancellation stands even while its refund is retried.
+                    steps.Add(new SagaStep.Publish(BookingEventKind.BookingCancelled, now));
+                }
+
+                steps.Add(SagaStep.Reply.Ok);
+                break;
+            default:
+                steps.Add(SagaStep.Reply.Ok);
+                break;
+        }
+
+        return steps;
+    }
+
+    // Rules shared by the paths above.
+
+    private void Begin(Command command, DateTimeOffset now)
+    {
+        _command = command;
+        _startedAt = now;
+        _awaiting = null;
+        _partsToHoldAgain = null;
+    }
+
+    private List<SagaStep> Ask(SagaStep request)
+    {
+        _awaiting = request;
+        return [request];
+    }
+
+    private T Expect<T>() where T : SagaStep
+    {
+        if (_awaiting is not T request)
+        {
+            throw new InvalidOperationException(
+                $"The saga is not waiting for the outcome of {typeof(T).Name} (waiting for: {_awaiting?.GetType().Name ?? "nothing"}).");
+        }
+
+        _awaiting = null;
+        return request;
+    }
+
+    private SagaStep.Charge ChargeStep() =>
+        new(new ChargeRequest(ChargeKey, _paymentToken, booking.Total, $"Booking {bookingId}"));
+
+    private List<SagaStep> Confirm(DateTimeOffset now)
+    {
+        booking.IssueTickets();
+        return [.. End(BookingStatus.Confirmed, BookingEventKind.BookingConfirmed, now), SagaStep.Reply.Ok];
+    }
+
+    /// <summary>Paid, but the seats cannot be sold (taken by others after the hold ran out, or the event was cancelled).</summary>
+    private List<SagaStep> SeatsLost(DateTimeOffset now)
+    {
+        booking.Reason = SeatsLostReason;
+        return [new SagaStep.ReleaseHolds(), new SagaStep.ReturnSoldSeats(), .. StartRefund(BookingStatus.Refunded, BookingEventKind.BookingRefunded, now)];
+    }
+
+    /// <summary>Refunds the charge in full; a refund tried before and failed is tried again under the same record and key.</summary>
+    private List<SagaStep> StartRefund(BookingStatus whenRefunded, BookingEventKind eventWhenRefunded, DateTimeOffset now)
+    {
+        _refund = booking.Refunds.LastOrDefault(r => r.Status != PaymentStatus.Succeeded)
+            ?? new PaymentRecord($"ref_{bookingId:N}", PaymentKind.Refund, booking.Total, PaymentStatus.Pending, null, null, now, null, 0);
+        booking.Refunds.Remove(_refund);
+        _statusWhenRefunded = whenRefunded;
+        _eventWhenRefunded = eventWhenRefunded;
+        return Ask(new SagaStep.Refund(new RefundRequest(RefundKey, booking.Payment!.GatewayReference!, booking.Total)));
+    }
+
+    private List<SagaStep> ExpireIfDue(DateTimeOffset now) =>
+        booking.ExpireIfDue(now)
+            ? [new SagaStep.Persist(), new SagaStep.Publish(BookingEventKind.BookingExpired, now), new SagaStep.LeaveMemory()]
+            : [];
+
+    /// <summary>Every end state holds nothing any more, so the activation may leave memory.</summary>
+    private List<SagaStep> End(BookingStatus status, BookingEventKind kind, DateTimeOffset now)
+    {
+        booking.Status = status;
+        booking.EndedAt = now;
+        return [new SagaStep.Persist(), new SagaStep.Publish(kind, now), new SagaStep.LeaveMemory()];
+    }
+
+    private SagaStep.Reply NotPayable(DateTimeOffset now)
+    {
+        var status = booking.StatusAt(now);
+        return new SagaStep.Reply(BookingCommandError.NotPayable,
+            $"A booking that is {status} cannot be paid{(status == BookingStatus.PaymentFailed ? "; its seats were released, book again" : "")}.");
+    }
+}
