@@ -1,6 +1,7 @@
 using System.Text.Json.Serialization;
 using Ticketing.Api.Endpoints;
 using Ticketing.Api.Infrastructure;
+using Ticketing.Api.OpenApi;
 using Ticketing.Api.Routing;
 using Ticketing.Hosting;
 using Ticketing.Hosting.Cluster;
@@ -38,14 +39,14 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
-builder.Services.AddOpenApi();
+builder.Services.AddTicketingOpenApi();
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 
-app.MapOpenApi();
+app.MapTicketingOpenApi();
 app.UseSwaggerUI(options =>
 {
     options.SwaggerEndpoint("/openapi/v1.json", "Ticketing API v1");

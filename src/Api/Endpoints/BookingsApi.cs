@@ -1,3 +1,5 @@
+using System.ComponentModel;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Ticketing.Api.Contracts;
@@ -9,31 +11,66 @@ namespace Ticketing.Api.Endpoints;
 
 public static class BookingsApi
 {
-    public const int MaxIdempotencyKeyLength = 200;
+    private const string IdempotencyKeyDescription =
+        "Optional, 1 to 200 characters. Retrying with the same key and the same body returns the same booking; nothing is held or charged twice.";
 
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
-        app.MapPost("/api/events/{eventId:guid}/bookings", CreateBooking).WithTags("Bookings");
+        // Every endpoint asks the cluster, which may not answer in time (503, see ProblemExceptionHandler).
+        app.MapPost("/api/events/{eventId:guid}/bookings", CreateBooking)
+            .WithTags("Bookings")
+            .WithName("createBooking")
+            .WithSummary("Hold seats")
+            .WithDescription("Holds specific seats ({ email, seats }) or the best available ones of a section ({ email, section, quantity }) " +
+                "until the booking's expiresAt, all or nothing. 409 with unavailableSeats when a seat is taken or too few are left, " +
+                "or when the event is not on sale; 422 when the Idempotency-Key was used with a different body.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
+                StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
 
-        var bookings = app.MapGroup("/api/bookings").WithTags("Bookings");
-        bookings.MapGet("/{bookingId:guid}", GetBooking);
-        bookings.MapDelete("/{bookingId:guid}", ReleaseBooking);
-        bookings.MapPost("/{bookingId:guid}/payment", PayBooking);
-        bookings.MapPost("/{bookingId:guid}/cancel", CancelBooking);
+        var bookings = app.MapGroup("/api/bookings").WithTags("Bookings").ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+
+        bookings.MapGet("/{bookingId:guid}", GetBooking)
+            .WithName("getBooking")
+            .WithSummary("Get a booking")
+            .WithDescription("The booking with its payment, refunds and tickets; Expired once expiresAt has passed.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+
+        bookings.MapDelete("/{bookingId:guid}", ReleaseBooking)
+            .WithName("releaseBooking")
+            .WithSummary("Release a booking")
+            .WithDescription("Frees a held booking's seats at once. Releasing again is also a 204.")
+            .ProducesProblems(StatusCodes.Status404NotFound);
+
+        bookings.MapPost("/{bookingId:guid}/payment", PayBooking)
+            .WithName("payBooking")
+            .WithSummary("Pay a held booking")
+            .WithDescription("Charges the booking's total and confirms it with one ticket per seat. Declined: 402; provider " +
+                "unavailable: 503; timed out: 504 (each leaves the booking PaymentFailed and frees its seats, shown in the " +
+                "problem's booking). An expired, released or failed booking: 409. Paying a Confirmed booking again returns it and charges nothing.")
+            .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
+                StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status504GatewayTimeout);
+
+        bookings.MapPost("/{bookingId:guid}/cancel", CancelBooking)
+            .WithName("cancelBooking")
+            .WithSummary("Cancel a booking")
+            .WithDescription("A Confirmed booking is refunded and its seats go back on sale (Cancelled, or RefundPending while a " +
+                "failed refund is retried); a Held booking is released. Other bookings cannot be cancelled (409).")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
+
         return app;
     }
 
-    private static async Task<IResult> CreateBooking(
+    private static async Task<Results<Created<BookingResponse>, ValidationProblem, ProblemHttpResult>> CreateBooking(
         Guid eventId,
         CreateBookingRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeyHeader.Name), Description(IdempotencyKeyDescription)] string? idempotencyKey,
         IGrainFactory grains,
         EventLayoutCache layouts,
         IOptions<BookingOptions> options)
     {
         var errors = new ValidationErrors();
-        RequestValidator.Validate(request, options.Value.MaxSeatsPerBooking, errors);
-        ValidateIdempotencyKey(idempotencyKey, errors);
+        request.Validate(options.Value.MaxSeatsPerBooking, errors);
+        IdempotencyKeyHeader.Validate(idempotencyKey, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
@@ -74,42 +111,34 @@ public static class BookingsApi
     /// Pays a held booking. Payment is idempotent per booking (the gateway gets the booking's own key), so the
     /// optional Idempotency-Key header only has to be well-formed: paying a Confirmed booking again charges nothing.
     /// </summary>
-    private static async Task<IResult> PayBooking(
+    private static async Task<Results<Ok<BookingResponse>, ValidationProblem, ProblemHttpResult>> PayBooking(
         Guid bookingId,
         PaymentRequest request,
-        [FromHeader(Name = "Idempotency-Key")] string? idempotencyKey,
+        [FromHeader(Name = IdempotencyKeyHeader.Name), Description("Optional, 1 to 200 characters. Payment is idempotent per booking in any case.")]
+        string? idempotencyKey,
         IGrainFactory grains)
     {
         var errors = new ValidationErrors();
-        if (string.IsNullOrWhiteSpace(request.PaymentToken))
-        {
-            errors.Add("paymentToken", "is required, e.g. tok_visa.");
-        }
-        else if (request.PaymentToken.Length > 200)
-        {
-            errors.Add("paymentToken", "must be at most 200 characters.");
-        }
-
-        ValidateIdempotencyKey(idempotencyKey, errors);
+        request.Validate(errors);
+        IdempotencyKeyHeader.Validate(idempotencyKey, errors);
         if (errors.Any)
         {
             return Problems.Invalid(errors);
         }
 
         var result = await grains.GetGrain<IBookingGrain>(bookingId).Pay(request.PaymentToken!.Trim());
-        return PaymentOutcome(bookingId, result);
+        return result.Error == BookingCommandError.None ? TypedResults.Ok(BookingResponse.From(result.Booking!)) : CommandProblem(bookingId, result);
     }
 
-    private static async Task<IResult> CancelBooking(Guid bookingId, IGrainFactory grains) =>
-        PaymentOutcome(bookingId, await grains.GetGrain<IBookingGrain>(bookingId).Cancel());
-
-    private static IResult PaymentOutcome(Guid bookingId, BookingCommandResult result)
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBooking(Guid bookingId, IGrainFactory grains)
     {
-        if (result.Error == BookingCommandError.None)
-        {
-            return TypedResults.Ok(BookingResponse.From(result.Booking!));
-        }
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).Cancel();
+        return result.Error == BookingCommandError.None ? TypedResults.Ok(BookingResponse.From(result.Booking!)) : CommandProblem(bookingId, result);
+    }
 
+    /// <summary>Why a payment or cancellation was refused; the booking as it is now rides along when there is one.</summary>
+    private static ProblemHttpResult CommandProblem(Guid bookingId, BookingCommandResult result)
+    {
         if (result.Error == BookingCommandError.NotFound)
         {
             return Problems.NotFound($"Booking {bookingId} does not exist.");
@@ -131,15 +160,7 @@ public static class BookingsApi
         return TypedResults.Problem(result.Message, statusCode: status, title: title, extensions: extensions);
     }
 
-    private static void ValidateIdempotencyKey(string? idempotencyKey, ValidationErrors errors)
-    {
-        if (idempotencyKey is not null && (idempotencyKey.Length == 0 || idempotencyKey.Length > MaxIdempotencyKeyLength))
-        {
-            errors.Add("Idempotency-Key", $"the header must be 1 to {MaxIdempotencyKeyLength} characters.");
-        }
-    }
-
-    private static async Task<IResult> GetBooking(Guid bookingId, IGrainFactory grains)
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBooking(Guid bookingId, IGrainFactory grains)
     {
         var booking = await grains.GetGrain<IBookingGrain>(bookingId).Get();
         return booking is null
@@ -147,7 +168,7 @@ public static class BookingsApi
             : TypedResults.Ok(BookingResponse.From(booking));
     }
 
-    private static async Task<IResult> ReleaseBooking(Guid bookingId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseBooking(Guid bookingId, IGrainFactory grains)
     {
         var existed = await grains.GetGrain<IBookingGrain>(bookingId).Release();
         return existed ? TypedResults.NoContent() : Problems.NotFound($"Booking {bookingId} does not exist.");

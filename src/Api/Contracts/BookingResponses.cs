@@ -2,10 +2,6 @@ using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Api.Contracts;
 
-public sealed record CreateBookingRequest(string? Email, List<string?>? Seats, string? Section, int? Quantity);
-
-public sealed record PaymentRequest(string? PaymentToken);
-
 public sealed record MoneyResponse(decimal Amount, string Currency)
 {
     public static MoneyResponse From(Money money) => new(money.Amount, money.Currency);

@@ -1,33 +1,20 @@
 using System.Text.RegularExpressions;
-using Ticketing.Api.Contracts;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
 
-namespace Ticketing.Api.Routing;
+namespace Ticketing.Api.Contracts;
 
-/// <summary>Collects every problem of a request, keyed by the JSON path of the field at fault.</summary>
-public sealed class ValidationErrors
-{
-    private readonly Dictionary<string, List<string>> _errors = [];
+// Requests bind every field as nullable so that a missing field gets a 400 naming it, not a default value.
 
-    public bool Any => _errors.Count > 0;
-
-    public void Add(string field, string message)
-    {
-        if (!_errors.TryGetValue(field, out var messages))
-        {
-            _errors[field] = messages = [];
-        }
-
-        messages.Add(message);
-    }
-
-    public IDictionary<string, string[]> ToDictionary() => _errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
-
-    public string Summary() => string.Join(" ", _errors.SelectMany(e => e.Value.Select(m => $"{e.Key}: {m}")));
-}
-
-public static partial class RequestValidator
+/// <summary>The body of POST /api/events and PUT /api/events/{eventId}: an event and its layout.</summary>
+public sealed partial record CreateEventRequest(
+    string? Name,
+    string? Description,
+    string? Venue,
+    DateTimeOffset? StartsAt,
+    string? Currency,
+    int? HoldSeconds,
+    List<SectionRequest?>? Sections)
 {
     public const int DefaultHoldSeconds = 600;
     public const int MaxHoldSeconds = 86_400;
@@ -42,46 +29,44 @@ public static partial class RequestValidator
     [GeneratedRegex("^[A-Z]{3}$")]
     private static partial Regex CurrencyPattern();
 
-    [GeneratedRegex(@"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-    private static partial Regex EmailPattern();
-
-    public static EventDefinition? Validate(CreateEventRequest request, ValidationErrors errors)
+    /// <summary>The event this request describes, or null with every problem of the request in <paramref name="errors"/>.</summary>
+    public EventDefinition? ToEventDefinition(ValidationErrors errors)
     {
-        RequireText(request.Name, "name", 200, errors);
-        if (request.Description is { Length: > 4000 })
+        RequireText(Name, "name", 200, errors);
+        if (Description is { Length: > 4000 })
         {
             errors.Add("description", "must be at most 4000 characters.");
         }
 
-        RequireText(request.Venue, "venue", 200, errors);
-        if (request.StartsAt is null)
+        RequireText(Venue, "venue", 200, errors);
+        if (StartsAt is null)
         {
             errors.Add("startsAt", "is required (ISO 8601, e.g. 2027-03-01T19:00:00Z).");
         }
 
-        if (request.Currency is null || !CurrencyPattern().IsMatch(request.Currency))
+        if (Currency is null || !CurrencyPattern().IsMatch(Currency))
         {
             errors.Add("currency", "is required: a three-letter ISO 4217 code in capitals, e.g. EUR.");
         }
 
-        var holdSeconds = request.HoldSeconds ?? DefaultHoldSeconds;
+        var holdSeconds = HoldSeconds ?? DefaultHoldSeconds;
         if (holdSeconds < 1 || holdSeconds > MaxHoldSeconds)
         {
             errors.Add("holdSeconds", $"must be between 1 and {MaxHoldSeconds}.");
         }
 
-        var sections = ValidateSections(request.Sections, errors);
+        var sections = ValidateSections(Sections, errors);
         if (errors.Any)
         {
             return null;
         }
 
         return new EventDefinition(
-            request.Name!.Trim(),
-            request.Description,
-            request.Venue!.Trim(),
-            request.StartsAt!.Value.ToUniversalTime(),
-            request.Currency!,
+            Name!.Trim(),
+            Description,
+            Venue!.Trim(),
+            StartsAt!.Value.ToUniversalTime(),
+            Currency!,
             TimeSpan.FromSeconds(holdSeconds),
             sections);
     }
@@ -184,83 +169,6 @@ public static partial class RequestValidator
         return result;
     }
 
-    /// <summary>Checks a booking request's shape; which seats and sections exist is the router's business.</summary>
-    public static void Validate(CreateBookingRequest request, int maxSeatsPerBooking, ValidationErrors errors)
-    {
-        if (string.IsNullOrWhiteSpace(request.Email))
-        {
-            errors.Add("email", "is required.");
-        }
-        else if (request.Email.Length > 254 || !EmailPattern().IsMatch(request.Email))
-        {
-            errors.Add("email", $"'{request.Email}' is not a valid email address.");
-        }
-
-        var bySection = request.Section is not null || request.Quantity is not null;
-        if (request.Seats is not null && bySection)
-        {
-            errors.Add("seats", "give either seats, or section and quantity (best available), not both.");
-            return;
-        }
-
-        if (request.Seats is { } seats)
-        {
-            ValidateSeats(seats, maxSeatsPerBooking, errors);
-            return;
-        }
-
-        if (!bySection)
-        {
-            errors.Add("seats", "give seats, or section and quantity (best available).");
-            return;
-        }
-
-        if (string.IsNullOrWhiteSpace(request.Section))
-        {
-            errors.Add("section", "is required with quantity.");
-        }
-
-        if (request.Quantity is not { } quantity)
-        {
-            errors.Add("quantity", "is required with section.");
-        }
-        else if (quantity < 1)
-        {
-            errors.Add("quantity", "must be at least 1.");
-        }
-        else if (quantity > maxSeatsPerBooking)
-        {
-            errors.Add("quantity", $"at most {maxSeatsPerBooking} seats per booking.");
-        }
-    }
-
-    private static void ValidateSeats(List<string?> seats, int maxSeatsPerBooking, ValidationErrors errors)
-    {
-        if (seats.Count == 0)
-        {
-            errors.Add("seats", "must list at least one seat.");
-            return;
-        }
-
-        if (seats.Count > maxSeatsPerBooking)
-        {
-            errors.Add("seats", $"at most {maxSeatsPerBooking} seats per booking; {seats.Count} given.");
-        }
-
-        var seen = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
-        for (var i = 0; i < seats.Count; i++)
-        {
-            if (!SeatId.TryParse(seats[i], out var section, out var position))
-            {
-                errors.Add($"seats[{i}]", $"'{seats[i]}' is not a seat id of the form {{section}}-{{row}}-{{number}}, e.g. A-1-1.");
-            }
-            else if (!seen.Add(position.ToSeatId(section)))
-            {
-                errors.Add($"seats[{i}]", $"'{seats[i]}' is listed twice.");
-            }
-        }
-    }
-
     private static bool RequireText(string? value, string field, int maxLength, ValidationErrors errors)
     {
         if (string.IsNullOrWhiteSpace(value))
@@ -278,3 +186,6 @@ public static partial class RequestValidator
         return true;
     }
 }
+
+/// <summary>One section of an event: seated (rows and seatsPerRow) or general admission (capacity).</summary>
+public sealed record SectionRequest(string? Id, string? Name, int? Rows, int? SeatsPerRow, int? Capacity, decimal? Price);

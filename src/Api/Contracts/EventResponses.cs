@@ -2,19 +2,6 @@ using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Api.Contracts;
 
-// Requests bind every field as nullable so that a missing field gets a 400 naming it, not a default value.
-
-public sealed record CreateEventRequest(
-    string? Name,
-    string? Description,
-    string? Venue,
-    DateTimeOffset? StartsAt,
-    string? Currency,
-    int? HoldSeconds,
-    List<SectionRequest?>? Sections);
-
-public sealed record SectionRequest(string? Id, string? Name, int? Rows, int? SeatsPerRow, int? Capacity, decimal? Price);
-
 public sealed record AvailabilityResponse(int Capacity, int Free, int Held, int Sold)
 {
     public static AvailabilityResponse From(SeatCounts counts) => new(counts.Capacity, counts.Free, counts.Held, counts.Sold);
