@@ -9,6 +9,9 @@ using Orleans.Storage;
 using Ticketing.Grains;
 using Ticketing.Hosting.Operations;
 using Ticketing.Hosting.Options;
+using Ticketing.Hosting.Storage;
+using Orleans.Runtime.Hosting;
+using Orleans.Serialization.Serializers;
 
 namespace Ticketing.Hosting.Cluster;
 
@@ -39,7 +42,7 @@ public static class TicketingOrleansExtensions
         silo.Services.AddValidatedOptions<TicketingSiloOptions>(configuration, TicketingSiloOptions.SectionName);
         if (configuration.GetTicketingConnectionString() is { } connectionString)
         {
-            silo.AddTicketingPostgres(connectionString, options);
+            silo.AddTicketingPostgres(connectionString, options, configuration);
         }
         else
         {
@@ -71,10 +74,11 @@ public static class TicketingOrleansExtensions
     }
 
     /// <summary>
-    /// PostgreSQL through the Orleans ADO.NET providers: membership, grain state and reminders. Booking events
+    /// PostgreSQL: membership and reminders through the Orleans ADO.NET providers, grain state through the group-commit
+    /// provider (or, with Orleans:GrainStorage=AdoNet, the ADO.NET one). Booking events
     /// still travel on memory streams (no durable Orleans stream provider is available); their subscriptions persist.
     /// </summary>
-    public static ISiloBuilder AddTicketingPostgres(this ISiloBuilder silo, string connectionString, TicketingSiloOptions options)
+    public static ISiloBuilder AddTicketingPostgres(this ISiloBuilder silo, string connectionString, TicketingSiloOptions options, IConfiguration configuration)
     {
         if (IsKubernetesPod)
         {
@@ -97,10 +101,20 @@ public static class TicketingOrleansExtensions
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        foreach (var name in new[] { StorageNames.Ticketing, StorageNames.PubSub })
+        var adoNetStores = new List<string> { StorageNames.PubSub };
+        if (options.GrainStorage == GrainStorageKind.GroupCommit)
         {
-            // Orleans' binary serializer (the state types carry [Id]s) keeps a seat block's row small: its bookings,
-            // not a JSON document with type names, are what each group commit writes.
+            silo.AddPostgresGroupCommitStorage(StorageNames.Ticketing, connectionString, configuration);
+        }
+        else
+        {
+            adoNetStores.Add(StorageNames.Ticketing);
+        }
+
+        foreach (var name in adoNetStores)
+        {
+            // Orleans' binary serializer (the state types carry [Id]s) keeps a row small: a seat block's bookings, not
+            // a JSON document with type names.
             silo.AddAdoNetGrainStorage(name, (OptionsBuilder<AdoNetGrainStorageOptions> storage) => storage.Configure<Serializer>((o, serializer) =>
             {
                 o.Invariant = TicketingSiloOptions.PostgresInvariant;
@@ -115,6 +129,23 @@ public static class TicketingOrleansExtensions
             o.ConnectionString = connectionString;
         });
         silo.AddMemoryStreams(StorageNames.BookingStream);
+        return silo;
+    }
+
+    /// <summary>
+    /// Grain state in PostgreSQL through <see cref="PostgresGroupCommitGrainStorage"/>: the writes of many grains
+    /// share one commit. The state is serialized with Orleans' binary serializer, as with the ADO.NET provider.
+    /// </summary>
+    public static ISiloBuilder AddPostgresGroupCommitStorage(this ISiloBuilder silo, string name, string connectionString, IConfiguration configuration)
+    {
+        silo.Services.AddValidatedOptions<GroupCommitStorageOptions>(configuration, GroupCommitStorageOptions.SectionName);
+        silo.Services.AddGrainStorage(name, (services, storageName) => new PostgresGroupCommitGrainStorage(
+            storageName,
+            services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
+            connectionString,
+            new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
+            services.GetRequiredService<IActivatorProvider>(),
+            services.GetRequiredService<IOptions<GroupCommitStorageOptions>>().Value));
         return silo;
     }
 

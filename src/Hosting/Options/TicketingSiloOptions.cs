@@ -35,6 +35,10 @@ public sealed class TicketingSiloOptions : IValidatableObject
     [EnumDataType(typeof(ApiHostingMode))]
     public ApiHostingMode Mode { get; set; } = ApiHostingMode.Embedded;
 
+    /// <summary>Which provider keeps grain state on PostgreSQL: the project's group commit, or Orleans' ADO.NET provider.</summary>
+    [EnumDataType(typeof(GrainStorageKind))]
+    public GrainStorageKind GrainStorage { get; set; } = GrainStorageKind.GroupCommit;
+
     public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
     {
         if (!string.IsNullOrEmpty(AdvertisedIPAddress) && !IPAddress.TryParse(AdvertisedIPAddress, out _))
@@ -56,4 +60,13 @@ public enum ApiHostingMode
 {
     Embedded,
     Client,
+}
+
+public enum GrainStorageKind
+{
+    /// <summary>Writes of many grains share one transaction (<see cref="Storage.PostgresGroupCommitGrainStorage"/>).</summary>
+    GroupCommit,
+
+    /// <summary>Orleans' ADO.NET provider: one transaction per grain write.</summary>
+    AdoNet,
 }
