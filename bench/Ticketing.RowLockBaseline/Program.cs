@@ -11,6 +11,12 @@ if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(
 var connectionString = builder.Configuration["connection"] ?? builder.Configuration.GetConnectionString("RowLock")
     ?? "Host=localhost;Username=postgres;Password=postgres;Database=ticketing_rowlock";
 var connection = new NpgsqlConnectionStringBuilder(connectionString);
+// --database NAME reuses another service's server and credentials with a database of its own (bench/run-all.sh).
+if (builder.Configuration["database"] is { Length: > 0 } database)
+{
+    connection.Database = database;
+}
+
 // Defaults a team would pick for this load: at most 64 server connections (PostgreSQL allows 100, and there are
 // 64 clients), prepared statements for the hot queries, no session reset on every return to the pool.
 if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
@@ -28,7 +34,9 @@ connection.NoResetOnClose = true;
 
 using (var loggers = LoggerFactory.Create(logging => logging.AddConsole()))
 {
-    await Schema.EnsureAsync(connection.ConnectionString, loggers.CreateLogger("Ticketing.RowLockBaseline.Schema"));
+    // --reset true starts from an empty database, so that one benchmark run does not inherit the last one's rows.
+    await Schema.EnsureAsync(connection.ConnectionString, builder.Configuration.GetValue<bool>("reset"),
+        loggers.CreateLogger("Ticketing.RowLockBaseline.Schema"));
 }
 
 builder.Services.AddSingleton(_ => NpgsqlDataSource.Create(connection.ConnectionString));

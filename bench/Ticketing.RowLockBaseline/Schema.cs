@@ -67,7 +67,7 @@ public static class Schema
             ticket_codes  text[]);
         """;
 
-    public static async Task EnsureAsync(string connectionString, ILogger logger)
+    public static async Task EnsureAsync(string connectionString, bool reset, ILogger logger)
     {
         var target = new NpgsqlConnectionStringBuilder(connectionString);
         var database = target.Database ?? throw new InvalidOperationException("The connection string names no Database.");
@@ -75,11 +75,18 @@ public static class Schema
         await using (var connection = new NpgsqlConnection(admin.ConnectionString))
         {
             await connection.OpenAsync();
+            if (reset)
+            {
+                logger.LogInformation("Dropping database {Database}", database);
+                await using var drop = new NpgsqlCommand($"DROP DATABASE IF EXISTS {Quote(database)} WITH (FORCE)", connection);
+                await drop.ExecuteNonQueryAsync();
+            }
+
             await using var exists = new NpgsqlCommand("SELECT 1 FROM pg_database WHERE datname = $1", connection) { Parameters = { new() { Value = database } } };
             if (await exists.ExecuteScalarAsync() is null)
             {
                 logger.LogInformation("Creating database {Database}", database);
-                await using var create = new NpgsqlCommand($"CREATE DATABASE \"{database.Replace("\"", "\"\"", StringComparison.Ordinal)}\"", connection);
+                await using var create = new NpgsqlCommand($"CREATE DATABASE {Quote(database)}", connection);
                 try
                 {
                     await create.ExecuteNonQueryAsync();
@@ -96,4 +103,6 @@ public static class Schema
         await using var command = new NpgsqlCommand(Tables, tables);
         await command.ExecuteNonQueryAsync();
     }
+
+    private static string Quote(string identifier) => $"\"{identifier.Replace("\"", "\"\"", StringComparison.Ordinal)}\"";
 }

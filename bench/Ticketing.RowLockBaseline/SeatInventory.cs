@@ -450,7 +450,12 @@ public sealed class SeatInventory(NpgsqlDataSource dataSource)
 
         if (token != "tok_visa")
         {
-            var reason = token is "tok_declined" or "tok_insufficient_funds" ? token["tok_".Length..] : "invalid_token";
+            var reason = token switch
+            {
+                "tok_declined" => "card_declined",
+                "tok_insufficient_funds" => "insufficient_funds",
+                _ => "invalid_token",
+            };
             await FreeSeatsAsync(connection, transaction, booking, SeatStatus.Held);
             var failed = booking with { Status = BookingStatus.PaymentFailed, Reason = $"Payment failed: {reason}" };
             await UpdateBookingAsync(connection, transaction, failed);
