@@ -16,6 +16,24 @@ if [ -n "${ConnectionStrings__Ticketing:-}" ]; then
 fi
 load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --duration "$duration" "$@"; }
 
+# run LOAD OPTIONS...: prints the run's JSON line (a failed invariant check shows there as invariantsPassed false).
+# A run that ends without one (say, the service refused to create the event) prints a '#' line saying why, and
+# the other runs go on.
+run() {
+  local output last
+  output=$(load "$@" 2>&1) || true
+  last=$(printf '%s\n' "$output" | tail -n 1)
+  if [[ $last == \{* ]]; then
+    printf '%s\n' "$last"
+  else
+    printf '# %s failed: %s\n' "$*" "$(printf '%s\n' "$output" | grep -m 1 -E 'Exception|rror' || printf '%s' "$last")"
+  fi
+}
+
+# The service of the suite under way; stopped however the script ends.
+service=""
+trap '[ -z "$service" ] || kill -TERM "$service" 2>/dev/null || true' EXIT
+
 start_api() { # start_api CONNECTION_STRING: the project on :8080
   cd "$root/src/Api/bin/Release/net10.0" && ConnectionStrings__Ticketing="$1" exec dotnet Ticketing.Api.dll --urls http://localhost:8080
 }
@@ -29,23 +47,26 @@ run_suite() { # run_suite NAME START_FUNCTION [connection string]
   local name=$1 start=$2 cs=${3:-}
   local log="$out/$name.txt"
   : >"$log"
-  ("$start" "$cs") >"$out/$name-api.log" 2>&1 &
-  local api=$!
+  ("$start" "$cs") >"$out/$name-api.log" 2>&1 &  # the subshell execs the service: $! is its pid
+  service=$!
   for _ in $(seq 1 60); do curl -sf http://localhost:8080/api/ping >/dev/null && break; sleep 1; done
   {
     echo "== $name: $(date -u +%FT%TZ), $(nproc) cores, load generator on the same machine"
-    load --scenario baseline --connections 64 | tail -n 1
-    load --scenario best-available --connections 64 | tail -n 1
-    load --scenario seat-pick --connections 64 | tail -n 1
-    load --scenario hot-seats --connections 64 | tail -n 1
-    load --scenario hot-seats --connections 1000 | tail -n 1
-    load --scenario purchase --connections 64 | tail -n 1
+    run --scenario baseline --connections 64
+    run --scenario best-available --connections 64
+    run --scenario seat-pick --connections 64
+    run --scenario hot-seats --connections 64
+    run --scenario hot-seats --connections 1000
+    run --scenario purchase --connections 64
     # Open loop at 1,000 connections at 60% of the closed-loop best-available rate measured just above.
     local saturation
     saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/')
-    load --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")" | tail -n 1
+    if [ -n "$saturation" ]; then
+      run --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")"
+    fi
   } | tee -a "$log"
-  kill -TERM "$api"; wait "$api" || true
+  kill -TERM "$service"; wait "$service" || true
+  service=""
 }
 
 # field SUITE SCENARIO NAME: a number from the suite's closed-loop, 64-connection JSON line of SCENARIO ("" if none).

@@ -17,11 +17,13 @@ if (builder.Configuration["database"] is { Length: > 0 } database)
     connection.Database = database;
 }
 
-// Defaults a team would pick for this load: at most 64 server connections (PostgreSQL allows 100, and there are
-// 64 clients), prepared statements for the hot queries, no session reset on every return to the pool.
+// Defaults a team would pick for this load, unless the connection string says otherwise: at most 32 server
+// connections (PostgreSQL allows 100; on a small machine more backends than that only contend for its cores, and
+// requests beyond it wait briefly for a pooled connection), prepared statements for the hot queries, no session
+// reset on every return to the pool.
 if (!connectionString.Contains("Maximum Pool Size", StringComparison.OrdinalIgnoreCase) && !connectionString.Contains("Max Pool Size", StringComparison.OrdinalIgnoreCase))
 {
-    connection.MaxPoolSize = 64;
+    connection.MaxPoolSize = 32;
 }
 
 if (connection.MaxAutoPrepare == 0)
