@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs every load scenario against a fresh API process: once on the embedded default, once on PostgreSQL
-# (when ConnectionStrings__Ticketing is set). Prints each run's JSON line; results go to bench/results/.
+# (when ConnectionStrings__Ticketing is set), and then against the row-lock baseline service
+# (bench/Ticketing.RowLockBaseline, same PostgreSQL server, its own database ticketing_rowlock, recreated per run).
+# Prints each run's JSON line and, at the end, a comparison of the three; results go to bench/results/.
 #   bench/run-all.sh [DURATION]        e.g. bench/run-all.sh 20s
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -9,32 +11,103 @@ out="$root/bench/results"
 mkdir -p "$out"
 dotnet build "$root/src/Api" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Ticketing.LoadTest" -c Release -v quiet -nologo >/dev/null
+if [ -n "${ConnectionStrings__Ticketing:-}" ]; then
+  dotnet build "$root/bench/Ticketing.RowLockBaseline" -c Release -v quiet -nologo >/dev/null
+fi
 load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --duration "$duration" "$@"; }
 
-run_suite() { # run_suite NAME [connection string]
-  local name=$1 cs=${2:-}
+# run LOAD OPTIONS...: prints the run's JSON line (a failed invariant check shows there as invariantsPassed false).
+# A run that ends without one (say, the service refused to create the event) prints a '#' line saying why, and
+# the other runs go on.
+run() {
+  local output last
+  output=$(load "$@" 2>&1) || true
+  last=$(printf '%s\n' "$output" | tail -n 1)
+  if [[ $last == \{* ]]; then
+    printf '%s\n' "$last"
+  else
+    printf '# %s failed: %s\n' "$*" "$(printf '%s\n' "$output" | grep -m 1 -E 'Exception|rror' || printf '%s' "$last")"
+  fi
+}
+
+# The service of the suite under way; stopped however the script ends.
+service=""
+trap '[ -z "$service" ] || kill -TERM "$service" 2>/dev/null || true' EXIT
+
+start_api() { # start_api CONNECTION_STRING: the project on :8080
+  cd "$root/src/Api/bin/Release/net10.0" && ConnectionStrings__Ticketing="$1" exec dotnet Ticketing.Api.dll --urls http://localhost:8080
+}
+
+start_rowlock() { # start_rowlock CONNECTION_STRING: the baseline on :8080, in a fresh database on the same server
+  cd "$root/bench/Ticketing.RowLockBaseline/bin/Release/net10.0" &&
+    ConnectionStrings__RowLock="$1" exec dotnet Ticketing.RowLockBaseline.dll --urls http://localhost:8080 --database ticketing_rowlock --reset true
+}
+
+run_suite() { # run_suite NAME START_FUNCTION [connection string]
+  local name=$1 start=$2 cs=${3:-}
   local log="$out/$name.txt"
   : >"$log"
-  (cd "$root/src/Api/bin/Release/net10.0" && ConnectionStrings__Ticketing="$cs" exec dotnet Ticketing.Api.dll --urls http://localhost:8080) >"$out/$name-api.log" 2>&1 &
-  local api=$!
+  ("$start" "$cs") >"$out/$name-api.log" 2>&1 &  # the subshell execs the service: $! is its pid
+  service=$!
   for _ in $(seq 1 60); do curl -sf http://localhost:8080/api/ping >/dev/null && break; sleep 1; done
   {
     echo "== $name: $(date -u +%FT%TZ), $(nproc) cores, load generator on the same machine"
-    load --scenario baseline --connections 64 | tail -n 1
-    load --scenario best-available --connections 64 | tail -n 1
-    load --scenario seat-pick --connections 64 | tail -n 1
-    load --scenario hot-seats --connections 64 | tail -n 1
-    load --scenario hot-seats --connections 1000 | tail -n 1
-    load --scenario purchase --connections 64 | tail -n 1
+    run --scenario baseline --connections 64
+    run --scenario best-available --connections 64
+    run --scenario seat-pick --connections 64
+    run --scenario hot-seats --connections 64
+    run --scenario hot-seats --connections 1000
+    run --scenario purchase --connections 64
     # Open loop at 1,000 connections at 60% of the closed-loop best-available rate measured just above.
     local saturation
     saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/')
-    load --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")" | tail -n 1
+    if [ -n "$saturation" ]; then
+      run --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")"
+    fi
   } | tee -a "$log"
-  kill -TERM "$api"; wait "$api" || true
+  kill -TERM "$service"; wait "$service" || true
+  service=""
 }
 
-run_suite embedded
+# field SUITE SCENARIO NAME: a number from the suite's closed-loop, 64-connection JSON line of SCENARIO ("" if none).
+field() {
+  local file="$out/$1.txt"
+  [ -f "$file" ] || return 0
+  grep "\"scenario\":\"$2\",\"connections\":64,\"mode\":\"closed\"" "$file" | head -n 1 |
+    sed -nE "s/.*\"$3\":([-0-9.eE+]+).*/\1/p"
+}
+
+ratio() { # ratio A B: A / B with two decimals, "-" when either is missing or B is 0
+  awk -v a="$1" -v b="$2" 'BEGIN { if (a == "" || b == "" || b + 0 == 0) print "-"; else printf "%.2f", a / b }'
+}
+
+summary() {
+  local suites="embedded postgres rowlock"
+  echo
+  echo "== summary: closed loop, 64 connections (holds/s, requests/s, p99 ms); ratios of holds/s"
+  printf '%-15s' "scenario"
+  for s in $suites; do printf ' %28s' "$s"; done
+  printf ' %16s %17s\n' "postgres/rowlock" "postgres/embedded"
+  for scenario in best-available seat-pick hot-seats; do
+    printf '%-15s' "$scenario"
+    for s in $suites; do
+      local holds requests p99
+      holds=$(field "$s" "$scenario" holdsPerSecond)
+      requests=$(field "$s" "$scenario" requestsPerSecond)
+      p99=$(field "$s" "$scenario" p99Ms)
+      if [ -n "$holds" ]; then printf ' %28s' "$holds, $requests, $p99"; else printf ' %28s' "-"; fi
+    done
+    local pg
+    pg=$(field postgres "$scenario" holdsPerSecond)
+    printf ' %16s %17s\n' "$(ratio "$pg" "$(field rowlock "$scenario" holdsPerSecond)")" \
+      "$(ratio "$pg" "$(field embedded "$scenario" holdsPerSecond)")"
+  done
+}
+
+rm -f "$out/rowlock.txt" "$out/postgres.txt"
+run_suite embedded start_api
 if [ -n "${ConnectionStrings__Ticketing:-}" ]; then
-  run_suite postgres "$ConnectionStrings__Ticketing"
+  run_suite postgres start_api "$ConnectionStrings__Ticketing"
+  run_suite rowlock start_rowlock "$ConnectionStrings__Ticketing"
 fi
+summary | tee "$out/summary.txt"
