@@ -47,7 +47,7 @@ public static class TicketingOrleansExtensions
         else
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddTicketingInMemoryProviders();
+            silo.AddTicketingInMemoryProviders(singleSilo: true);
         }
 
         // Orleans' own settings pass through unchanged; Orleans validates them itself when the silo starts.
@@ -58,10 +58,25 @@ public static class TicketingOrleansExtensions
         return silo;
     }
 
-    /// <summary>The storage, reminder and stream providers the grains need, kept in memory (not durable).</summary>
-    public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo)
+    /// <summary>
+    /// The storage, reminder and stream providers the grains need, kept in memory (not durable). A single silo (the
+    /// embedded default) keeps grain state in a dictionary of its own, without Orleans' storage grains in between;
+    /// several silos in one process (test clusters) share state through Orleans' memory storage grains.
+    /// </summary>
+    public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo, bool singleSilo = false)
     {
-        foreach (var name in new[] { StorageNames.Ticketing, StorageNames.PubSub })
+        var memoryStores = new List<string> { StorageNames.PubSub };
+        if (singleSilo)
+        {
+            silo.Services.AddGrainStorage(StorageNames.Ticketing, (services, name) => new InProcessGrainStorage(
+                name, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>()));
+        }
+        else
+        {
+            memoryStores.Add(StorageNames.Ticketing);
+        }
+
+        foreach (var name in memoryStores)
         {
             // Orleans' binary serializer: the memory provider's default (JSON with type names) costs more than the hold.
             silo.AddMemoryGrainStorage(name, (OptionsBuilder<MemoryGrainStorageOptions> storage) =>
