@@ -12,21 +12,24 @@ public sealed record LoadOptions(
     string? EventId,
     int Sections,
     int Rows,
-    int SeatsPerRow)
+    int SeatsPerRow,
+    long MaxHolds)
 {
-    public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline"];
+    public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline", "fill"];
 
     public const string Usage = """
         Ticketing.LoadTest: drives the Ticketing REST API and checks the seat invariants afterwards.
 
           --url URL            the API (default http://localhost:8080)
-          --scenario NAME      best-available | seat-pick | hot-seats | purchase | baseline (default best-available)
+          --scenario NAME      best-available | seat-pick | hot-seats | purchase | baseline | fill (default best-available)
+                               fill: one best-available seat per booking, kept held (for memory figures)
           --connections N      concurrent connections, one request in flight each (default 64)
           --duration T         measured time, e.g. 20s, 1m (default 20s)
           --warmup T           unmeasured time before it (default 5s)
           --rate R             open loop at R requests/s (latency from the intended start); 0 = closed loop (default 0)
           --event ID           use this event (on sale) instead of creating one
           --sections N --rows N --seats-per-row N   the event it creates (default 200 sections of 20 x 25)
+          --max-holds N        stop once N holds (warm-up included) were made; 0 = no limit (default 0)
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -54,7 +57,8 @@ public sealed record LoadOptions(
             values.Remove("event", out var eventId) ? eventId : null,
             int.Parse(Get("sections", "200"), CultureInfo.InvariantCulture),
             int.Parse(Get("rows", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture));
+            int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture),
+            long.Parse(Get("max-holds", "0"), CultureInfo.InvariantCulture));
 
         if (values.Count > 0)
         {
@@ -66,9 +70,9 @@ public sealed record LoadOptions(
             throw new ArgumentException($"Unknown scenario '{options.Scenario}': use {string.Join(", ", Scenarios)}.");
         }
 
-        if (options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.Rate < 0)
+        if (options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.Rate < 0 || options.MaxHolds < 0)
         {
-            throw new ArgumentException("--connections and --duration must be positive, --rate not negative.");
+            throw new ArgumentException("--connections and --duration must be positive, --rate and --max-holds not negative.");
         }
 
         return options;

@@ -37,11 +37,13 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
     private long _measureFrom;
     private long _scheduleStart;
     private long _nextSlot;
+    private long _holdsMade;
 
     public int RequestsPerIteration => options.Scenario switch
     {
         "baseline" => 1,
         "purchase" => 3,
+        "fill" => 1,
         _ => 2,
     };
 
@@ -54,7 +56,8 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
         var end = _measureFrom + (long)(options.Duration.TotalSeconds * Stopwatch.Frequency);
 
         await Task.WhenAll(workers.Select(w => Task.Run(() => LoopAsync(w, end))));
-        var seconds = options.Duration.TotalSeconds;
+        // A run that --max-holds ended early measured only until then.
+        var seconds = Math.Clamp(Stopwatch.GetElapsedTime(_measureFrom).TotalSeconds, 0.001, options.Duration.TotalSeconds);
 
         var latency = new LongHistogram(HighestMicroseconds, 3);
         foreach (var w in workers)
@@ -83,7 +86,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
                 }
             }
 
-            if (intended >= end)
+            if (intended >= end || (options.MaxHolds > 0 && Interlocked.Read(ref _holdsMade) >= options.MaxHolds))
             {
                 return;
             }
@@ -118,6 +121,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
 
         var book = options.Scenario switch
         {
+            "fill" => await api.BookBestAvailableAsync(eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 1),
             "best-available" or "purchase" => await api.BookBestAvailableAsync(eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 2),
             "seat-pick" => await api.BookSeatsAsync(eventId, RandomSeat(worker.Random)),
             _ => await api.BookSeatsAsync(eventId, HotSeat(worker.Random)),
@@ -149,7 +153,15 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
             worker.Holds++;
         }
 
+        Interlocked.Increment(ref _holdsMade);
         var bookingId = book.Body!.Value.GetProperty("id").GetString()!;
+        if (options.Scenario == "fill")
+        {
+            // Kept held: the invariant check looks each one up and expects its seat held.
+            worker.Uncertain.Add(bookingId);
+            return;
+        }
+
         if (options.Scenario == "purchase")
         {
             var pay = await api.PayAsync(bookingId, "tok_visa");
