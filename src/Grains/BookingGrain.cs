@@ -1,8 +1,7 @@
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Streams;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
+using Ticketing.Grains.Events;
 using Ticketing.Grains.Payments;
 
 namespace Ticketing.Grains;
@@ -15,14 +14,15 @@ namespace Ticketing.Grains;
 public sealed class BookingGrain(
     [PersistentState("booking", StorageNames.Ticketing)] IPersistentState<BookingState> state,
     IPaymentGateway gateway,
+    IBookingEventPublisher events,
     IOptions<PaymentSagaOptions> sagaOptions,
     TimeProvider clock,
-    TicketingMetrics metrics,
-    ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
+    TicketingMetrics metrics) : Grain, IBookingGrain, IRemindable
 {
     private const string RefundReminder = "refund-retry";
 
     private IGrainTimer? _expiryTimer;
+    private Task _published = Task.CompletedTask;
 
     private BookingState Booking => state.State;
 
@@ -37,6 +37,9 @@ public sealed class BookingGrain(
 
         return Task.CompletedTask;
     }
+
+    /// <summary>The next activation may live on another silo: its events must not overtake this one's.</summary>
+    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _published;
 
     public async Task<BookingResult> Hold(BookingPlan plan)
     {
@@ -115,7 +118,7 @@ public sealed class BookingGrain(
         {
             case SagaStep.Persist: await state.WriteOrReloadAsync(DeactivateOnIdle); break;
             case SagaStep.PersistNewHold: await PersistNewHoldAsync(); break;
-            case SagaStep.Publish publish: await PublishAsync(publish.Kind, publish.At); break;
+            case SagaStep.Publish publish: Publish(publish.Kind, publish.At); break;
             case SagaStep.ReleaseHolds: await ReleaseAllAsync(); break;
             case SagaStep.ReturnSoldSeats: await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ReturnSold(Id))); break;
             case SagaStep.ScheduleExpiry expiry: ScheduleExpiry(expiry.At); break;
@@ -178,10 +181,10 @@ public sealed class BookingGrain(
     }
 
     /// <summary>
-    /// Publishes the transition that was just persisted. The stream is not durable, so a failed publish must not
-    /// turn a durable, acknowledged change into an error for the customer: it is logged instead.
+    /// Publishes the transition that was just persisted, without waiting for it: the stream is not durable, so its
+    /// trouble must not turn a durable, acknowledged change into an error (the publisher logs it).
     /// </summary>
-    private async Task PublishAsync(BookingEventKind kind, DateTimeOffset at)
+    private void Publish(BookingEventKind kind, DateTimeOffset at)
     {
         // Every transition is published once, so it is counted here too.
         Action? count = kind switch
@@ -195,16 +198,7 @@ public sealed class BookingGrain(
             _ => null,
         };
         count?.Invoke();
-        try
-        {
-            await this.GetStreamProvider(StorageNames.BookingStream)
-                .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, Booking.EventId))
-                .OnNextAsync(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, at, Booking.Reason));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            logger.LogWarning(e, "Booking {BookingId}: could not publish {Kind}", Id, kind);
-        }
+        _published = events.Publish(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, at, Booking.Reason));
     }
 
     private static bool IsNotFound(SagaStep answer) => answer is SagaStep.Reply { Error: BookingCommandError.NotFound };

@@ -123,7 +123,10 @@ public static class TicketingOrleansExtensions
         }
         else
         {
-            adoNetStores.Add(StorageNames.Ticketing);
+            const string AdoNetTicketing = StorageNames.Ticketing + "-adonet";
+            adoNetStores.Add(AdoNetTicketing);
+            silo.Services.AddGrainStorage(StorageNames.Ticketing, (services, _) => new SnapshotWritesGrainStorage(
+                services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>()));
         }
 
         foreach (var name in adoNetStores)
