@@ -62,7 +62,7 @@ run_suite() { # run_suite NAME START_FUNCTION [connection string]
     run --scenario purchase --connections 64
     # Open loop at 1,000 connections at 60% of the closed-loop best-available rate measured just above.
     local saturation
-    saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/')
+    saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' || true)
     if [ -n "$saturation" ]; then
       run --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")"
     fi
@@ -77,7 +77,7 @@ field() {
   local file="$out/$1.txt"
   [ -f "$file" ] || return 0
   grep "\"scenario\":\"$2\",\"connections\":64,\"mode\":\"closed\"" "$file" | head -n 1 |
-    sed -nE "s/.*\"$3\":([-0-9.eE+]+).*/\1/p"
+    sed -nE "s/.*\"$3\":([-0-9.eE+]+).*/\1/p" || true  # no such line: empty
 }
 
 ratio() { # ratio A B: A / B with two decimals, "-" when either is missing or B is 0
