@@ -105,6 +105,13 @@ summary() {
     printf ' %16s %17s\n' "$(ratio "$pg" "$(field rowlock "$scenario" holdsPerSecond)")" \
       "$(ratio "$pg" "$(field embedded "$scenario" holdsPerSecond)")"
   done
+  # Any run of any suite whose invariant check failed, so that a figure is never read without knowing it.
+  local s
+  for s in $suites; do
+    [ -f "$out/$s.txt" ] || continue
+    grep '"invariantsPassed":false' "$out/$s.txt" |
+      sed -E "s/.*\"scenario\":\"([^\"]+)\",\"connections\":([0-9]+),\"mode\":\"([a-z]+)\".*/invariant check FAILED: $s \1, \2 connections, \3 loop/" || true
+  done
 }
 
 rm -f "$out/rowlock.txt" "$out/postgres.txt"
