@@ -4,17 +4,19 @@
 # (bench/Ticketing.RowLockBaseline, same PostgreSQL server, its own database ticketing_rowlock, recreated per run).
 # Prints each run's JSON line and, at the end, a comparison of the three; results go to bench/results/.
 #   bench/run-all.sh [DURATION]        e.g. bench/run-all.sh 20s
+# Each service listens on http://localhost:${BENCH_PORT:-8080}, one at a time.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-20s}
 out="$root/bench/results"
+port=${BENCH_PORT:-8080}
 mkdir -p "$out"
 dotnet build "$root/src/Api" -c Release -v quiet -nologo >/dev/null
 dotnet build "$root/bench/Ticketing.LoadTest" -c Release -v quiet -nologo >/dev/null
 if [ -n "${ConnectionStrings__Ticketing:-}" ]; then
   dotnet build "$root/bench/Ticketing.RowLockBaseline" -c Release -v quiet -nologo >/dev/null
 fi
-load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --duration "$duration" "$@"; }
+load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --url "http://localhost:$port" --duration "$duration" "$@"; }
 
 # run LOAD OPTIONS...: prints the run's JSON line (a failed invariant check shows there as invariantsPassed false).
 # A run that ends without one (say, the service refused to create the event) prints a '#' line saying why, and
@@ -34,13 +36,13 @@ run() {
 service=""
 trap '[ -z "$service" ] || kill -TERM "$service" 2>/dev/null || true' EXIT
 
-start_api() { # start_api CONNECTION_STRING: the project on :8080
-  cd "$root/src/Api/bin/Release/net10.0" && ConnectionStrings__Ticketing="$1" exec dotnet Ticketing.Api.dll --urls http://localhost:8080
+start_api() { # start_api CONNECTION_STRING: the project
+  cd "$root/src/Api/bin/Release/net10.0" && ConnectionStrings__Ticketing="$1" exec dotnet Ticketing.Api.dll --urls http://localhost:$port
 }
 
-start_rowlock() { # start_rowlock CONNECTION_STRING: the baseline on :8080, in a fresh database on the same server
+start_rowlock() { # start_rowlock CONNECTION_STRING: the baseline, in a fresh database on the same server
   cd "$root/bench/Ticketing.RowLockBaseline/bin/Release/net10.0" &&
-    ConnectionStrings__RowLock="$1" exec dotnet Ticketing.RowLockBaseline.dll --urls http://localhost:8080 --database ticketing_rowlock --reset true
+    ConnectionStrings__RowLock="$1" exec dotnet Ticketing.RowLockBaseline.dll --urls http://localhost:$port --database ticketing_rowlock --reset true
 }
 
 run_suite() { # run_suite NAME START_FUNCTION [connection string]
@@ -49,7 +51,7 @@ run_suite() { # run_suite NAME START_FUNCTION [connection string]
   : >"$log"
   ("$start" "$cs") >"$out/$name-api.log" 2>&1 &  # the subshell execs the service: $! is its pid
   service=$!
-  for _ in $(seq 1 60); do curl -sf http://localhost:8080/api/ping >/dev/null && break; sleep 1; done
+  for _ in $(seq 1 60); do curl -sf http://localhost:$port/api/ping >/dev/null && break; sleep 1; done
   {
     echo "== $name: $(date -u +%FT%TZ), $(nproc) cores, load generator on the same machine"
     run --scenario baseline --connections 64
@@ -60,12 +62,13 @@ run_suite() { # run_suite NAME START_FUNCTION [connection string]
     run --scenario purchase --connections 64
     # Open loop at 1,000 connections at 60% of the closed-loop best-available rate measured just above.
     local saturation
-    saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/')
+    saturation=$(grep '"scenario":"best-available"' "$log" | head -n 1 | sed -E 's/.*"requestsPerSecond":([0-9.]+).*/\1/' || true)
     if [ -n "$saturation" ]; then
       run --scenario best-available --connections 1000 --rate "$(awk "BEGIN { printf \"%d\", $saturation * 0.6 }")"
     fi
   } | tee -a "$log"
-  kill -TERM "$service"; wait "$service" || true
+  kill -TERM "$service" 2>/dev/null || true  # it may have stopped on its own
+  wait "$service" || true
   service=""
 }
 
@@ -74,7 +77,7 @@ field() {
   local file="$out/$1.txt"
   [ -f "$file" ] || return 0
   grep "\"scenario\":\"$2\",\"connections\":64,\"mode\":\"closed\"" "$file" | head -n 1 |
-    sed -nE "s/.*\"$3\":([-0-9.eE+]+).*/\1/p"
+    sed -nE "s/.*\"$3\":([-0-9.eE+]+).*/\1/p" || true  # no such line: empty
 }
 
 ratio() { # ratio A B: A / B with two decimals, "-" when either is missing or B is 0
@@ -101,6 +104,13 @@ summary() {
     pg=$(field postgres "$scenario" holdsPerSecond)
     printf ' %16s %17s\n' "$(ratio "$pg" "$(field rowlock "$scenario" holdsPerSecond)")" \
       "$(ratio "$pg" "$(field embedded "$scenario" holdsPerSecond)")"
+  done
+  # Any run of any suite whose invariant check failed, so that a figure is never read without knowing it.
+  local s
+  for s in $suites; do
+    [ -f "$out/$s.txt" ] || continue
+    grep '"invariantsPassed":false' "$out/$s.txt" |
+      sed -E "s/.*\"scenario\":\"([^\"]+)\",\"connections\":([0-9]+),\"mode\":\"([a-z]+)\".*/invariant check FAILED: $s \1, \2 connections, \3 loop/" || true
   done
 }
 
