@@ -12,7 +12,7 @@ namespace Ticketing.Grains;
 /// time, so concurrent or retried requests for one booking can neither hold its seats twice nor charge it twice.
 /// </summary>
 public sealed class BookingGrain(
-    [PersistentState("booking", StorageNames.Ticketing)] IPersistentState<BookingState> state,
+    [PersistentState("booking", ProviderNames.GrainState)] IPersistentState<BookingState> state,
     IPaymentGateway gateway,
     IBookingEventPublisher events,
     IOptions<PaymentSagaOptions> sagaOptions,

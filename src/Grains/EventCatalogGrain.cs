@@ -14,7 +14,7 @@ public sealed class EventCatalogState
 /// for the whole catalogue.
 /// </summary>
 public sealed class EventCatalogGrain(
-    [PersistentState("eventCatalog", StorageNames.Ticketing)] IPersistentState<EventCatalogState> state) : Grain, IEventCatalogGrain
+    [PersistentState("eventCatalog", ProviderNames.GrainState)] IPersistentState<EventCatalogState> state) : Grain, IEventCatalogGrain
 {
     public async Task Upsert(EventSummary summary)
     {

@@ -8,7 +8,7 @@ namespace Ticketing.Grains;
 /// from the layout, and availability is gathered from the blocks.
 /// </summary>
 public sealed class EventGrain(
-    [PersistentState("event", StorageNames.Ticketing)] IPersistentState<EventState> state,
+    [PersistentState("event", ProviderNames.GrainState)] IPersistentState<EventState> state,
     TimeProvider clock) : Grain, IEventGrain
 {
     private EventLayout? _layout;

@@ -14,7 +14,7 @@ namespace Ticketing.Grains;
 [Reentrant]
 [RandomPlacement]
 public sealed class SeatBlockGrain(
-    [PersistentState("seatBlock", StorageNames.Ticketing)] IPersistentState<SeatBlockState> state,
+    [PersistentState("seatBlock", ProviderNames.GrainState)] IPersistentState<SeatBlockState> state,
     TimeProvider clock) : Grain, ISeatBlockGrain
 {
     private SeatBlock _block = null!;

@@ -15,7 +15,7 @@ public sealed class BookingStreamTests(RealTimeClusterFixture fixture)
         // Holds of two seconds, on real time.
         var layout = await Scenario.PublishedEventAsync(Client, TimeSpan.FromSeconds(2), SectionDefinition.Seated("A", "Floor", 1, 10, 25));
         var received = new List<BookingEvent>();
-        var stream = Client.GetStreamProvider(StorageNames.BookingStream)
+        var stream = Client.GetStreamProvider(ProviderNames.BookingEvents)
             .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, layout.EventId));
         var subscription = await stream.SubscribeAsync((e, _) =>
         {

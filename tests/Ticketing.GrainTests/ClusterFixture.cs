@@ -62,7 +62,7 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
                 silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             }
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(StorageNames.BookingStream));
+        builder.ConfigureClient(client => client.AddMemoryStreams(ProviderNames.BookingEvents));
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }
@@ -85,7 +85,7 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
     public async Task<T> ReadStoredStateAsync<T>(IAddressable grain, string stateName) where T : new()
     {
         var silo = Cluster.GetActiveSilos().First();
-        var storage = Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredKeyedService<IGrainStorage>(StorageNames.Ticketing);
+        var storage = Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredKeyedService<IGrainStorage>(ProviderNames.GrainState);
         var state = new GrainState<T>(new T());
         await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
         return state.State ?? new T();

@@ -19,16 +19,16 @@ public sealed class StaleWriteTests
         var builder = new InProcessTestClusterBuilder(1);
         builder.ConfigureSilo((_, silo) =>
         {
-            silo.AddAdoNetGrainStorage(StorageNames.Ticketing, o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString));
-            silo.AddMemoryGrainStorage(StorageNames.PubSub);
-            silo.AddMemoryStreams(StorageNames.BookingStream);
+            silo.AddAdoNetGrainStorage(ProviderNames.GrainState, o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString));
+            silo.AddMemoryGrainStorage(ProviderNames.PubSubStore);
+            silo.AddMemoryStreams(ProviderNames.BookingEvents);
             silo.UseInMemoryReminderService();
             silo.Services.AddTicketingGrainServices(new ConfigurationBuilder().Build());
         });
         var cluster = builder.Build();
         await cluster.DeployAsync();
         var silo = cluster.GetActiveSilos().Single();
-        return (cluster, cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredKeyedService<IGrainStorage>(StorageNames.Ticketing));
+        return (cluster, cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredKeyedService<IGrainStorage>(ProviderNames.GrainState));
     }
 
     private static async Task<EventLayout> PublishedEventAsync(IClusterClient client)

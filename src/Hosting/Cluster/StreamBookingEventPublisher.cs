@@ -66,7 +66,7 @@ public sealed partial class StreamBookingEventPublisher : IBookingEventPublisher
             {
                 try
                 {
-                    provider ??= _services.GetRequiredKeyedService<IStreamProvider>(StorageNames.BookingStream);
+                    provider ??= _services.GetRequiredKeyedService<IStreamProvider>(ProviderNames.BookingEvents);
                     await provider.GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, stream.Key))
                         .OnNextBatchAsync(stream.Select(item => item.Event).ToList());
                 }

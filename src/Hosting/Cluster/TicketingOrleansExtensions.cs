@@ -65,15 +65,15 @@ public static class TicketingOrleansExtensions
     /// </summary>
     public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo, bool singleSilo = false)
     {
-        var memoryStores = new List<string> { StorageNames.PubSub };
+        var memoryStores = new List<string> { ProviderNames.PubSubStore };
         if (singleSilo)
         {
-            silo.Services.AddGrainStorage(StorageNames.Ticketing, (services, name) => new InProcessGrainStorage(
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, name) => new InProcessGrainStorage(
                 name, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>()));
         }
         else
         {
-            memoryStores.Add(StorageNames.Ticketing);
+            memoryStores.Add(ProviderNames.GrainState);
         }
 
         foreach (var name in memoryStores)
@@ -83,7 +83,7 @@ public static class TicketingOrleansExtensions
                 storage.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
         }
 
-        silo.AddMemoryStreams(StorageNames.BookingStream);
+        silo.AddMemoryStreams(ProviderNames.BookingEvents);
         silo.UseInMemoryReminderService();
         return silo;
     }
@@ -116,16 +116,16 @@ public static class TicketingOrleansExtensions
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        var adoNetStores = new List<string> { StorageNames.PubSub };
+        var adoNetStores = new List<string> { ProviderNames.PubSubStore };
         if (options.GrainStorage == GrainStorageKind.GroupCommit)
         {
-            silo.AddPostgresGroupCommitStorage(StorageNames.Ticketing, connectionString, configuration);
+            silo.AddPostgresGroupCommitStorage(ProviderNames.GrainState, connectionString, configuration);
         }
         else
         {
-            const string AdoNetTicketing = StorageNames.Ticketing + "-adonet";
+            const string AdoNetTicketing = ProviderNames.GrainState + "-adonet";
             adoNetStores.Add(AdoNetTicketing);
-            silo.Services.AddGrainStorage(StorageNames.Ticketing, (services, _) => new SnapshotWritesGrainStorage(
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new SnapshotWritesGrainStorage(
                 services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>()));
         }
 
@@ -146,7 +146,7 @@ public static class TicketingOrleansExtensions
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddMemoryStreams(StorageNames.BookingStream);
+        silo.AddMemoryStreams(ProviderNames.BookingEvents);
         return silo;
     }
 
@@ -188,7 +188,7 @@ public static class TicketingOrleansExtensions
         });
         client.Services.AddOptions<ClientMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
-        client.AddMemoryStreams(StorageNames.BookingStream);
+        client.AddMemoryStreams(ProviderNames.BookingEvents);
         client.AddDashboard();
         return client;
     }
