@@ -52,6 +52,7 @@ public sealed class TicketingSiloOptionsTests
     [InlineData("Orleans:ClusterId", "")]
     [InlineData("Orleans:Mode", "Clinet")]
     [InlineData("Orleans:Mode", "7")]
+    [InlineData("Orleans:GrainStorage", "Redis")]
     public void A_bad_value_fails_before_the_host_is_built_naming_its_key(string key, string value) =>
         AssertOneFailureNaming(ReadBeforeTheHost((key, value)), key);
 
