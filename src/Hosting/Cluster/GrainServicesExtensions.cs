@@ -6,6 +6,7 @@ using Ticketing.Grains.Events;
 using Ticketing.Grains.Payments;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Payments;
+using Ticketing.Hosting.Streams;
 
 namespace Ticketing.Hosting.Cluster;
 

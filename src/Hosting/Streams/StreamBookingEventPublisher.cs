@@ -6,7 +6,7 @@ using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Events;
 
-namespace Ticketing.Hosting.Cluster;
+namespace Ticketing.Hosting.Streams;
 
 /// <summary>
 /// Publishes booking events onto the Orleans stream of their event, gathered: every event queued while a batch is
