@@ -1,3 +1,4 @@
+using Orleans.Placement;
 using Microsoft.Extensions.Options;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
@@ -10,7 +11,9 @@ namespace Ticketing.Grains;
 /// The shell of a booking: runs the steps <see cref="BookingSaga"/> decides (storage, seat blocks, the payment
 /// gateway, the expiry timer, the refund reminder, the stream, metrics). Not reentrant: its calls run one at a
 /// time, so concurrent or retried requests for one booking can neither hold its seats twice nor charge it twice.
+/// Placed on the silo whose gateway took the request: a new booking per hold should not cost a hop to another silo.
 /// </summary>
+[PreferLocalPlacement]
 public sealed class BookingGrain(
     [PersistentState("booking", ProviderNames.GrainState)] IPersistentState<BookingState> state,
     IPaymentGateway gateway,
