@@ -1,5 +1,5 @@
-using Orleans.Placement;
 using Microsoft.Extensions.Options;
+using Orleans.Placement;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
 using Ticketing.Grains.Events;
