@@ -41,8 +41,40 @@ public sealed class BookingGrain(
     public async Task<BookingResult> Hold(BookingPlan plan)
     {
         var (started, isNew) = (clock.GetTimestamp(), !Booking.Exists);
-        if (await RunAsync(saga => saga.Hold(plan, clock.GetUtcNow())) is SagaStep.RefuseHold refusal)
+        // The purchase limit: the customer's quota is reserved before any block is asked (the hold's one extra call).
+        var quota = isNew && plan is { CustomerId: { } customer, MaxSeatsPerCustomer: > 0 }
+            ? GrainFactory.GetGrain<ICustomerQuotaGrain>(CustomerQuotaKey.Format(plan.EventId, customer))
+            : null;
+        if (quota is not null)
         {
+            // Until the latest the hold could last: its expiry, extended by at most the payment grace.
+            var until = clock.GetUtcNow() + plan.HoldDuration + sagaOptions.Value.HoldGrace;
+            var reservation = await quota.Reserve(Id, plan.Quantity, plan.MaxSeatsPerCustomer, until);
+            if (!reservation.Granted)
+            {
+                return BookingResult.Fail(BookingError.PurchaseLimitReached,
+                    $"At most {plan.MaxSeatsPerCustomer} seats per customer in this event: you hold or bought {reservation.SeatsInUse}, and asked for {plan.Quantity} more.");
+            }
+        }
+
+        SagaStep answer;
+        try
+        {
+            answer = await RunAsync(saga => saga.Hold(plan, clock.GetUtcNow()));
+        }
+        catch when (quota is not null && !Booking.Exists)
+        {
+            await quota.Release(Id);
+            throw;
+        }
+
+        if (answer is SagaStep.RefuseHold refusal)
+        {
+            if (quota is not null)
+            {
+                await quota.Release(Id);
+            }
+
             return BookingResult.Fail(refusal.Error, refusal.Message, refusal.UnavailableSeats);
         }
 
@@ -67,6 +99,19 @@ public sealed class BookingGrain(
 
     public async Task<BookingCommandResult> Cancel() =>
         CommandResult(await RunAsync(saga => saga.Cancel(clock.GetUtcNow())));
+
+    public Task<BookingView?> Get(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult<BookingView?>(null) : Get();
+
+    public Task<bool> Release(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(false) : Release();
+
+    public Task<BookingCommandResult> Pay(string paymentToken, string? customerId) =>
+        Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : Pay(paymentToken);
+
+    public Task<BookingCommandResult> Cancel(string? customerId) =>
+        Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : Cancel();
+
+    /// <summary>Someone else's booking looks exactly like one that does not exist.</summary>
+    private static BookingCommandResult NotYours() => new(null, BookingCommandError.NotFound, BookingSaga.NotFoundMessage);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -188,13 +233,23 @@ public sealed class BookingGrain(
         {
             BookingEventKind.BookingReleased => metrics.HoldReleased,
             BookingEventKind.BookingExpired => metrics.HoldExpired,
-            BookingEventKind.BookingConfirmed => () => metrics.BookingConfirmed(Booking.EventId, Booking.Quantity),
+            BookingEventKind.BookingConfirmed => () => metrics.BookingConfirmed(Booking.Quantity),
             BookingEventKind.PaymentFailed => metrics.BookingFailed,
             BookingEventKind.BookingCancelled => metrics.BookingCancelled,
             BookingEventKind.BookingRefunded => metrics.BookingRefunded,
             _ => null,
         };
         count?.Invoke();
+        try
+        {
+            await SettleQuotaAsync(kind);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // A hold's quota entry lapses on its own when its hold could no longer exist; the change above stands.
+            logger.LogWarning(e, "Booking {BookingId}: could not settle the customer's quota after {Kind}", Id, kind);
+        }
+
         try
         {
             await this.GetStreamProvider(StorageNames.BookingStream)
@@ -205,6 +260,23 @@ public sealed class BookingGrain(
         {
             logger.LogWarning(e, "Booking {BookingId}: could not publish {Kind}", Id, kind);
         }
+    }
+
+    /// <summary>A sale counts against the customer's purchase limit for good; every other end gives the seats back.</summary>
+    private Task SettleQuotaAsync(BookingEventKind kind)
+    {
+        if (Booking.CustomerId is not { } customer)
+        {
+            return Task.CompletedTask;
+        }
+
+        var quota = GrainFactory.GetGrain<ICustomerQuotaGrain>(CustomerQuotaKey.Format(Booking.EventId, customer));
+        return kind switch
+        {
+            BookingEventKind.BookingHeld => Task.CompletedTask,
+            BookingEventKind.BookingConfirmed => quota.Confirm(Id, Booking.Quantity),
+            _ => quota.Release(Id),
+        };
     }
 
     private static bool IsNotFound(SagaStep answer) => answer is SagaStep.Reply { Error: BookingCommandError.NotFound };
