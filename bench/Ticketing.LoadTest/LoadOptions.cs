@@ -12,8 +12,15 @@ public sealed record LoadOptions(
     string? EventId,
     int Sections,
     int Rows,
-    int SeatsPerRow)
+    int SeatsPerRow,
+    string? SigningKey = null,
+    string Issuer = "ticketing",
+    string Audience = "ticketing-api",
+    int Subjects = 10_000)
 {
+    /// <summary>The API's own setting, so that a shell that starts both exports it once.</summary>
+    public const string SigningKeyVariable = "Jwt__SigningKey";
+
     public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline"];
 
     public const string Usage = """
@@ -27,6 +34,10 @@ public sealed record LoadOptions(
           --rate R             open loop at R requests/s (latency from the intended start); 0 = closed loop (default 0)
           --event ID           use this event (on sale) instead of creating one
           --sections N --rows N --seats-per-row N   the event it creates (default 200 sections of 20 x 25)
+          --signing-key KEY    the API's Jwt:SigningKey, to sign its own tokens (default: $Jwt__SigningKey; required)
+          --issuer NAME --audience NAME   the API's Jwt:Issuer and Jwt:Audience (default ticketing, ticketing-api)
+          --subjects N         customers the requests are spread over, in turn (default 10000), so that the API's
+                               per-customer rate limits and purchase limits stay on; raise it if rateLimited > 0
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -54,7 +65,11 @@ public sealed record LoadOptions(
             values.Remove("event", out var eventId) ? eventId : null,
             int.Parse(Get("sections", "200"), CultureInfo.InvariantCulture),
             int.Parse(Get("rows", "20"), CultureInfo.InvariantCulture),
-            int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture));
+            int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture),
+            values.Remove("signing-key", out var key) ? key : Environment.GetEnvironmentVariable(SigningKeyVariable),
+            Get("issuer", Environment.GetEnvironmentVariable("Jwt__Issuer") ?? "ticketing"),
+            Get("audience", Environment.GetEnvironmentVariable("Jwt__Audience") ?? "ticketing-api"),
+            int.Parse(Get("subjects", "10000"), CultureInfo.InvariantCulture));
 
         if (values.Count > 0)
         {
@@ -69,6 +84,16 @@ public sealed record LoadOptions(
         if (options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.Rate < 0)
         {
             throw new ArgumentException("--connections and --duration must be positive, --rate not negative.");
+        }
+
+        if (string.IsNullOrEmpty(options.SigningKey))
+        {
+            throw new ArgumentException($"--signing-key (or {SigningKeyVariable}) is required: the API's Jwt:SigningKey, to sign the customers' tokens.");
+        }
+
+        if (options.Subjects < 1)
+        {
+            throw new ArgumentException("--subjects must be positive.");
         }
 
         return options;
