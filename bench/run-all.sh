@@ -6,6 +6,8 @@
 #   bench/run-all.sh [DURATION]        e.g. bench/run-all.sh 20s
 # Each service listens on http://localhost:${BENCH_PORT:-8080}, one at a time.
 set -euo pipefail
+# The API checks bearer tokens with this key; the load generator signs its customers' tokens with it.
+export Jwt__SigningKey=${Jwt__SigningKey:-$(head -c 48 /dev/urandom | base64 | tr -d '\n')}
 root=$(cd "$(dirname "$0")/.." && pwd)
 duration=${1:-20s}
 out="$root/bench/results"

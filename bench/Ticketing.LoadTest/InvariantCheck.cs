@@ -28,15 +28,15 @@ public static class InvariantCheck
                 problems.Add($"section {id}: free {free} + held {sectionHeld} + sold {sectionSold} != capacity {capacity}");
             }
 
-            var seats = await http.GetFromJsonAsync<JsonElement>($"/api/events/{eventId}/sections/{id}/seats");
-            var ids = seats.EnumerateArray().Select(s => s.GetProperty("id").GetString()).ToList();
+            var seats = await SeatMapAsync(http, $"/api/events/{eventId}/sections/{id}/seats");
+            var ids = seats.Select(s => s.GetProperty("id").GetString()).ToList();
             if (ids.Count != capacity || ids.Distinct().Count() != ids.Count)
             {
                 problems.Add($"section {id}: the seat map lists {ids.Count} seats ({ids.Distinct().Count()} distinct) for a capacity of {capacity}");
             }
 
-            var mapHeld = seats.EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Held");
-            var mapSold = seats.EnumerateArray().Count(s => s.GetProperty("status").GetString() == "Sold");
+            var mapHeld = seats.Count(s => s.GetProperty("status").GetString() == "Held");
+            var mapSold = seats.Count(s => s.GetProperty("status").GetString() == "Sold");
             if (mapHeld != sectionHeld || mapSold != sectionSold)
             {
                 problems.Add($"section {id}: seat map has {mapHeld} held / {mapSold} sold, availability says {sectionHeld} / {sectionSold}");
@@ -73,5 +73,22 @@ public static class InvariantCheck
         }
 
         return problems;
+    }
+
+    /// <summary>Every page of a seat map: the API pages big sections by whole rows and links the next page.</summary>
+    private static async Task<List<JsonElement>> SeatMapAsync(HttpClient http, string url)
+    {
+        var seats = new List<JsonElement>();
+        for (string? next = url; next is not null;)
+        {
+            using var response = await http.GetAsync(next);
+            response.EnsureSuccessStatusCode();
+            seats.AddRange((await response.Content.ReadFromJsonAsync<JsonElement>()).EnumerateArray());
+            next = response.Headers.TryGetValues("Link", out var links)
+                ? links.Select(l => l.Split(';')).Where(p => p.Length > 1 && p[1].Trim() == "rel=\"next\"").Select(p => p[0].Trim().Trim('<', '>')).FirstOrDefault()
+                : null;
+        }
+
+        return seats;
     }
 }

@@ -13,8 +13,15 @@ public sealed record LoadOptions(
     int Sections,
     int Rows,
     int SeatsPerRow,
-    long MaxHolds)
+    long MaxHolds,
+    string? SigningKey = null,
+    string Issuer = "ticketing",
+    string Audience = "ticketing-api",
+    int Subjects = 10_000)
 {
+    /// <summary>The API's own setting, so that a shell that starts both exports it once.</summary>
+    public const string SigningKeyVariable = "Jwt__SigningKey";
+
     public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline", "fill"];
 
     public const string Usage = """
@@ -30,6 +37,10 @@ public sealed record LoadOptions(
           --event ID           use this event (on sale) instead of creating one
           --sections N --rows N --seats-per-row N   the event it creates (default 200 sections of 20 x 25)
           --max-holds N        stop once N holds (warm-up included) were made; 0 = no limit (default 0)
+          --signing-key KEY    the API's Jwt:SigningKey, to sign its own tokens (default: $Jwt__SigningKey; required)
+          --issuer NAME --audience NAME   the API's Jwt:Issuer and Jwt:Audience (default ticketing, ticketing-api)
+          --subjects N         customers the requests are spread over, in turn (default 10000), so that the API's
+                               per-customer rate limits and purchase limits stay on; raise it if rateLimited > 0
         """;
 
     public static LoadOptions Parse(string[] args)
@@ -58,7 +69,11 @@ public sealed record LoadOptions(
             int.Parse(Get("sections", "200"), CultureInfo.InvariantCulture),
             int.Parse(Get("rows", "20"), CultureInfo.InvariantCulture),
             int.Parse(Get("seats-per-row", "25"), CultureInfo.InvariantCulture),
-            long.Parse(Get("max-holds", "0"), CultureInfo.InvariantCulture));
+            long.Parse(Get("max-holds", "0"), CultureInfo.InvariantCulture),
+            values.Remove("signing-key", out var key) ? key : Environment.GetEnvironmentVariable(SigningKeyVariable),
+            Get("issuer", Environment.GetEnvironmentVariable("Jwt__Issuer") ?? "ticketing"),
+            Get("audience", Environment.GetEnvironmentVariable("Jwt__Audience") ?? "ticketing-api"),
+            int.Parse(Get("subjects", "10000"), CultureInfo.InvariantCulture));
 
         if (values.Count > 0)
         {
@@ -73,6 +88,16 @@ public sealed record LoadOptions(
         if (options.Connections < 1 || options.Duration <= TimeSpan.Zero || options.Rate < 0 || options.MaxHolds < 0)
         {
             throw new ArgumentException("--connections and --duration must be positive, --rate and --max-holds not negative.");
+        }
+
+        if (string.IsNullOrEmpty(options.SigningKey))
+        {
+            throw new ArgumentException($"--signing-key (or {SigningKeyVariable}) is required: the API's Jwt:SigningKey, to sign the customers' tokens.");
+        }
+
+        if (options.Subjects < 1)
+        {
+            throw new ArgumentException("--subjects must be positive.");
         }
 
         return options;

@@ -13,6 +13,7 @@ public sealed record LoadResult(
     long Holds,
     long Conflicts,
     long Errors,
+    long RateLimited,
     LongHistogram Latency,
     IReadOnlyCollection<string> UncertainBookings,
     long UnknownHolds);
@@ -22,14 +23,14 @@ public sealed record LoadResult(
 /// one answered (saturation). Open loop: iterations start on a fixed schedule, and latency is counted from the
 /// scheduled start, so a slow server cannot hide its queueing (no coordinated omission).
 /// </summary>
-public sealed class LoadRunner(LoadOptions options, TicketingClient api, string eventId)
+public sealed class LoadRunner(LoadOptions options, TicketingClient api, string eventId, RunTokens? tokens)
 {
     private const long HighestMicroseconds = 120_000_000;
 
     private sealed class Worker
     {
         public readonly LongHistogram Latency = new(HighestMicroseconds, 3);
-        public long Requests, Holds, Conflicts, Errors, UnknownHolds;
+        public long Requests, Holds, Conflicts, Errors, UnknownHolds, RateLimited;
         public readonly List<string> Uncertain = [];
         public readonly Random Random = new(Random.Shared.Next());
     }
@@ -66,7 +67,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
         }
 
         return new LoadResult(options.Scenario, options.Connections, seconds,
-            workers.Sum(w => w.Requests), workers.Sum(w => w.Holds), workers.Sum(w => w.Conflicts), workers.Sum(w => w.Errors),
+            workers.Sum(w => w.Requests), workers.Sum(w => w.Holds), workers.Sum(w => w.Conflicts), workers.Sum(w => w.Errors), workers.Sum(w => w.RateLimited),
             latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds));
     }
 
@@ -111,6 +112,11 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
             {
                 worker.Errors++;
             }
+
+            if (outcome.Status == HttpStatusCode.TooManyRequests)
+            {
+                worker.RateLimited++;
+            }
         }
 
         if (options.Scenario == "baseline")
@@ -119,12 +125,14 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
             return;
         }
 
+        // One customer per iteration, in turn: its hold, payment, cancellation and release.
+        var customer = tokens!.NextCustomer();
         var book = options.Scenario switch
         {
-            "fill" => await api.BookBestAvailableAsync(eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 1),
-            "best-available" or "purchase" => await api.BookBestAvailableAsync(eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 2),
-            "seat-pick" => await api.BookSeatsAsync(eventId, RandomSeat(worker.Random)),
-            _ => await api.BookSeatsAsync(eventId, HotSeat(worker.Random)),
+            "fill" => await api.BookBestAvailableAsync(customer, eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 1),
+            "best-available" or "purchase" => await api.BookBestAvailableAsync(customer, eventId, $"S{worker.Random.Next(1, options.Sections + 1)}", 2),
+            "seat-pick" => await api.BookSeatsAsync(customer, eventId, RandomSeat(worker.Random)),
+            _ => await api.BookSeatsAsync(customer, eventId, HotSeat(worker.Random)),
         };
         // Only the first request of an iteration waited for its slot: it carries the queueing time.
         Record(book, options.Rate > 0 ? queued : 0);
@@ -164,9 +172,9 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
 
         if (options.Scenario == "purchase")
         {
-            var pay = await api.PayAsync(bookingId, "tok_visa");
+            var pay = await api.PayAsync(customer, bookingId, "tok_visa");
             Record(pay);
-            var cancel = await api.CancelAsync(bookingId);
+            var cancel = await api.CancelAsync(customer, bookingId);
             Record(cancel);
             if (pay.Status != HttpStatusCode.OK || cancel.Status != HttpStatusCode.OK)
             {
@@ -176,7 +184,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
             return;
         }
 
-        var release = await api.ReleaseAsync(bookingId);
+        var release = await api.ReleaseAsync(customer, bookingId);
         Record(release);
         if (release.Status != HttpStatusCode.NoContent)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 
@@ -12,29 +13,37 @@ public sealed class TicketingClient(HttpClient http)
 
     public Task<Outcome> PingAsync() => SendAsync(new HttpRequestMessage(HttpMethod.Get, "/api/ping"), readBody: false);
 
-    public Task<Outcome> BookSeatsAsync(string eventId, params string[] seats) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
+    // Each call acts as one customer: the bearer token of that customer.
+
+    public Task<Outcome> BookSeatsAsync(string customer, string eventId, params string[] seats) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
         {
             Content = JsonContent.Create(new { email = "load@example.com", seats }),
         }, readBody: true);
 
-    public Task<Outcome> BookBestAvailableAsync(string eventId, string section, int quantity) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
+    public Task<Outcome> BookBestAvailableAsync(string customer, string eventId, string section, int quantity) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
         {
             Content = JsonContent.Create(new { email = "load@example.com", section, quantity }),
         }, readBody: true);
 
-    public Task<Outcome> ReleaseAsync(string bookingId) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{bookingId}"), readBody: false);
+    public Task<Outcome> ReleaseAsync(string customer, string bookingId) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Delete, $"/api/bookings/{bookingId}"), readBody: false);
 
-    public Task<Outcome> PayAsync(string bookingId, string token) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payment")
+    public Task<Outcome> PayAsync(string customer, string bookingId, string token) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payment")
         {
             Content = JsonContent.Create(new { paymentToken = token }),
         }, readBody: false);
 
-    public Task<Outcome> CancelAsync(string bookingId) =>
-        SendAsync(new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/cancel"), readBody: false);
+    public Task<Outcome> CancelAsync(string customer, string bookingId) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/cancel"), readBody: false);
+
+    private Task<Outcome> SendAsync(string customer, HttpRequestMessage request, bool readBody)
+    {
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);
+        return SendAsync(request, readBody);
+    }
 
     private async Task<Outcome> SendAsync(HttpRequestMessage request, bool readBody)
     {

@@ -13,6 +13,9 @@ set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 run="$root/deploy/local/.run"
 export ConnectionStrings__Ticketing="${ConnectionStrings__Ticketing:-Host=localhost;Username=postgres;Password=postgres;Database=ticketing}"
+# The API checks bearer tokens with this key (Jwt:SigningKey); the load generator reads the same variable.
+# Unless given, one is made on the first start and kept in .run/jwt-signing-key.
+export Jwt__SigningKey="${Jwt__SigningKey:-$(cat "$run/jwt-signing-key" 2>/dev/null || true)}"
 api_url="${API_URL:-http://localhost:8080}"
 config="${CONFIGURATION:-Release}"
 
@@ -36,6 +39,10 @@ start() {
     exit 1
   fi
   mkdir -p "$run"
+  if [ -z "$Jwt__SigningKey" ]; then
+    Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
+    (umask 077 && echo "$Jwt__SigningKey" >"$run/jwt-signing-key")
+  fi
   echo "cluster: building ($config)"
   dotnet build "$root/src/Api" -c "$config" -v quiet -nologo >"$run/build.log" 2>&1 || { cat "$run/build.log"; exit 1; }
   dotnet build "$root/src/Silo" -c "$config" -v quiet -nologo >>"$run/build.log" 2>&1 || { cat "$run/build.log"; exit 1; }
@@ -53,6 +60,8 @@ start() {
   echo $! >"$run/api.pid"
   wait_for 60 "the API" curl -sf "$api_url/api/events"
   echo "cluster: API up at $api_url (pid $(cat "$run/api.pid")); dashboard at $api_url/dashboard"
+  [ -f "$run/jwt-signing-key" ] && echo "cluster: tokens are signed with the key in $run/jwt-signing-key (export Jwt__SigningKey=\$(cat $run/jwt-signing-key))"
+  true
 }
 
 stop() {

@@ -1,8 +1,10 @@
 using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Ticketing.Api.Endpoints;
 using Ticketing.Api.Infrastructure;
 using Ticketing.Api.OpenApi;
 using Ticketing.Api.Routing;
+using Ticketing.Api.Security;
 using Ticketing.Hosting;
 using Ticketing.Hosting.Cluster;
 using Ticketing.Hosting.Operations;
@@ -23,7 +25,9 @@ else
     builder.AddTicketingSilo();
 }
 
-builder.AddTicketingOperations();
+// The dashboard opens to an admin's bearer token as well as to its Basic credentials.
+builder.AddTicketingOperations(adminScheme: JwtBearerDefaults.AuthenticationScheme);
+builder.AddTicketingSecurity();
 builder.Services.AddValidatedOptions<BookingOptions>(builder.Configuration, BookingOptions.SectionName);
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<EventLayoutCache>();
@@ -37,7 +41,7 @@ builder.Services.ConfigureHttpJsonOptions(options =>
 
 // Unreadable requests throw, so that ProblemExceptionHandler can say what was wrong with them.
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = SecurityExtensions.DescribeAuthorizationProblem);
 builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
 builder.Services.AddTicketingOpenApi();
 
@@ -53,12 +57,19 @@ app.UseSwaggerUI(options =>
     options.RoutePrefix = "swagger";
 });
 app.MapTicketingOperations();
+app.UseTicketingRateLimits();
 
-app.MapGet("/", () => Results.Redirect("/swagger")).ExcludeFromDescription();
+// Every endpoint says who may call it (a policy, or AllowAnonymous); the authorization matrix test checks that.
+app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
 // The cheapest request this host can answer: the benchmark's baseline for the machine's HTTP ceiling.
-app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).ExcludeFromDescription();
+app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).AllowAnonymous().ExcludeFromDescription();
 app.MapEventsApi();
 app.MapBookingsApi();
+if (app.Environment.IsDevelopment())
+{
+    // Tokens for trying it out locally; outside Development this route does not exist (404).
+    app.MapDevelopmentTokens();
+}
 
 await app.RunAsync();
 

@@ -37,7 +37,9 @@ public sealed record BookingPlan(
     [property: Id(5)] string? Section,
     [property: Id(6)] int Quantity,
     [property: Id(7)] IReadOnlyList<BlockSeats> SpecificSeats,
-    [property: Id(8)] IReadOnlyList<BlockDefinition> CandidateBlocks)
+    [property: Id(8)] IReadOnlyList<BlockDefinition> CandidateBlocks,
+    [property: Id(9)] string? CustomerId = null,
+    [property: Id(10)] int MaxSeatsPerCustomer = 0)
 {
     public bool IsBestAvailable => SpecificSeats.Count == 0;
 }
@@ -57,7 +59,8 @@ public sealed record BookingView(
     [property: Id(10)] PaymentRecord? Payment,
     [property: Id(11)] IReadOnlyList<PaymentRecord> Refunds,
     [property: Id(12)] IReadOnlyList<Ticket> Tickets,
-    [property: Id(13)] string? Reason);
+    [property: Id(13)] string? Reason,
+    [property: Id(14)] string? CustomerId = null);
 
 [GenerateSerializer, Alias("BookingError")]
 public enum BookingError
@@ -66,6 +69,9 @@ public enum BookingError
     NotOnSale,
     SeatsUnavailable,
     IdempotencyKeyReused,
+
+    /// <summary>The customer would hold or own more seats of the event than its maxSeatsPerCustomer.</summary>
+    PurchaseLimitReached,
 }
 
 [GenerateSerializer, Immutable, Alias("BookingResult")]

@@ -44,14 +44,31 @@ public sealed record EventDefinition(
     [property: Id(3)] DateTimeOffset StartsAt,
     [property: Id(4)] string Currency,
     [property: Id(5)] TimeSpan HoldDuration,
-    [property: Id(6)] IReadOnlyList<SectionDefinition> Sections);
+    [property: Id(6)] IReadOnlyList<SectionDefinition> Sections,
+    [property: Id(7)] int MaxSeatsPerCustomer = EventDefinition.DefaultMaxSeatsPerCustomer)
+{
+    /// <summary>Seats one customer may hold and buy in an event unless its organizer says otherwise.</summary>
+    public const int DefaultMaxSeatsPerCustomer = 10;
+}
 
 [GenerateSerializer, Immutable, Alias("EventDetails")]
 public sealed record EventDetails(
     [property: Id(0)] Guid Id,
     [property: Id(1)] EventDefinition Definition,
     [property: Id(2)] EventStatus Status,
-    [property: Id(3)] DateTimeOffset CreatedAt);
+    [property: Id(3)] DateTimeOffset CreatedAt,
+    [property: Id(4)] string? OwnerId = null,
+    [property: Id(5)] EventCancellation? Cancellation = null);
+
+/// <summary>
+/// How far the cancellation of an event's bookings has come: it runs in the background, a batch at a time, so that
+/// cancelling a big event never holds a request open.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("EventCancellation")]
+public sealed record EventCancellation(
+    [property: Id(0)] int Bookings,
+    [property: Id(1)] int Done,
+    [property: Id(2)] bool Completed);
 
 /// <summary>Why an event command was refused.</summary>
 [GenerateSerializer, Alias("EventCommandError")]
@@ -79,4 +96,9 @@ public sealed record EventSummary(
     [property: Id(2)] string Venue,
     [property: Id(3)] DateTimeOffset StartsAt,
     [property: Id(4)] EventStatus Status,
-    [property: Id(5)] DateTimeOffset CreatedAt);
+    [property: Id(5)] DateTimeOffset CreatedAt,
+    [property: Id(6)] string? OwnerId = null);
+
+/// <summary>One page of the events a viewer may see, and how many there are in all.</summary>
+[GenerateSerializer, Immutable, Alias("EventPage")]
+public sealed record EventPage([property: Id(0)] IReadOnlyList<EventSummary> Items, [property: Id(1)] int Total);

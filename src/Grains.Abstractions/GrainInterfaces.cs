@@ -9,6 +9,10 @@ public interface IEventGrain : IGrainWithGuidKey
     [Alias("Create")]
     Task<EventDetails> Create(EventDefinition definition);
 
+    /// <summary>Creates the event owned by <paramref name="ownerId"/> (the organizer's token subject).</summary>
+    [Alias("CreateOwned")]
+    Task<EventDetails> Create(EventDefinition definition, string ownerId);
+
     /// <summary>Replaces the description and layout; only while the event is a draft.</summary>
     [Alias("Update")]
     Task<EventCommandResult> Update(EventDefinition definition);
@@ -19,8 +23,16 @@ public interface IEventGrain : IGrainWithGuidKey
     [Alias("CloseSales")]
     Task<EventCommandResult> CloseSales();
 
+    /// <summary>
+    /// Stops sales for good; the bookings are cancelled in the background when there are more than a batch of them
+    /// (the answer's Cancellation says how far that has come).
+    /// </summary>
     [Alias("Cancel")]
     Task<EventCommandResult> Cancel();
+
+    /// <summary>Cancels the next batch of a cancelled event's bookings, then asks itself for the next one.</summary>
+    [OneWay, Alias("ContinueCancellation")]
+    Task ContinueCancellation();
 
     [ReadOnly, Alias("GetDetails")]
     Task<EventDetails?> GetDetails();
@@ -41,6 +53,36 @@ public interface IEventCatalogGrain : IGrainWithIntegerKey
 
     [ReadOnly, Alias("Count")]
     Task<int> Count();
+
+    /// <summary>
+    /// A page of what <paramref name="viewerId"/> may see: every event that is not a draft, and its own drafts
+    /// (every draft when <paramref name="allDrafts"/>, for an admin).
+    /// </summary>
+    [ReadOnly, Alias("ListVisible")]
+    Task<EventPage> ListVisible(string? viewerId, bool allDrafts, int skip, int take);
+}
+
+/// <summary>
+/// How many seats one customer holds or bought in one event (key: <see cref="CustomerQuotaKey"/>). A hold
+/// reserves its seats here before any seat block is asked, so two parallel holds cannot pass the limit together.
+/// </summary>
+[Alias("ICustomerQuotaGrain")]
+public interface ICustomerQuotaGrain : IGrainWithStringKey
+{
+    /// <summary>Reserves the seats of a new hold until <paramref name="until"/>, unless that would pass <paramref name="limit"/>.</summary>
+    [Alias("Reserve")]
+    Task<QuotaReservation> Reserve(Guid bookingId, int seats, int limit, DateTimeOffset until);
+
+    /// <summary>The booking was sold: its seats count for good (even if its hold had lapsed meanwhile).</summary>
+    [Alias("Confirm")]
+    Task Confirm(Guid bookingId, int seats);
+
+    /// <summary>The booking holds nothing any more (released, expired, failed, cancelled). Repeating it is harmless.</summary>
+    [OneWay, Alias("Release")]
+    Task Release(Guid bookingId);
+
+    [ReadOnly, Alias("GetSeatsInUse")]
+    Task<int> GetSeatsInUse();
 }
 
 /// <summary>Owns the seats of one block (whole rows of a section) or one general-admission shard.</summary>
@@ -116,4 +158,19 @@ public interface IBookingGrain : IGrainWithGuidKey
     /// </summary>
     [Alias("Cancel")]
     Task<BookingCommandResult> Cancel();
+
+    // The same commands on behalf of a customer: someone else's booking is NotFound, so ids cannot be probed.
+    // A null customer acts for anyone (an admin).
+
+    [Alias("GetFor")]
+    Task<BookingView?> Get(string? customerId);
+
+    [Alias("ReleaseFor")]
+    Task<bool> Release(string? customerId);
+
+    [Alias("PayFor")]
+    Task<BookingCommandResult> Pay(string paymentToken, string? customerId);
+
+    [Alias("CancelFor")]
+    Task<BookingCommandResult> Cancel(string? customerId);
 }

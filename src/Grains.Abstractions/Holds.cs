@@ -40,3 +40,12 @@ public sealed record BlockHoldResult(
     public static BlockHoldResult Refused(HoldRefusal refusal, int free, IReadOnlyList<SeatPosition>? unavailable = null) =>
         new(refusal, [], 0, unavailable ?? [], free);
 }
+
+/// <summary>What a customer's quota answered to a new hold: granted or not, and the seats counted before it.</summary>
+[GenerateSerializer, Immutable, Alias("QuotaReservation")]
+public sealed record QuotaReservation([property: Id(0)] bool Granted, [property: Id(1)] int SeatsInUse);
+
+public static class CustomerQuotaKey
+{
+    public static string Format(Guid eventId, string customerId) => $"{eventId:N}/{customerId}";
+}

@@ -39,7 +39,9 @@ public sealed record EventLayout(
     [property: Id(1)] EventStatus Status,
     [property: Id(2)] string Currency,
     [property: Id(3)] TimeSpan HoldDuration,
-    [property: Id(4)] IReadOnlyList<SectionLayout> Sections)
+    [property: Id(4)] IReadOnlyList<SectionLayout> Sections,
+    [property: Id(5)] int MaxSeatsPerCustomer = EventDefinition.DefaultMaxSeatsPerCustomer,
+    [property: Id(6)] string? OwnerId = null)
 {
     public SectionLayout? FindSection(string sectionId) =>
         Sections.FirstOrDefault(s => string.Equals(s.Section.Id, sectionId, StringComparison.OrdinalIgnoreCase));

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Placement;
 using Ticketing.Grains.Abstractions;
@@ -20,7 +21,8 @@ public sealed class BookingGrain(
     IBookingEventPublisher events,
     IOptions<PaymentSagaOptions> sagaOptions,
     TimeProvider clock,
-    TicketingMetrics metrics) : Grain, IBookingGrain, IRemindable
+    TicketingMetrics metrics,
+    ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
 {
     private const string RefundReminder = "refund-retry";
 
@@ -47,8 +49,40 @@ public sealed class BookingGrain(
     public async Task<BookingResult> Hold(BookingPlan plan)
     {
         var (started, isNew) = (clock.GetTimestamp(), !Booking.Exists);
-        if (await RunAsync(saga => saga.Hold(plan, clock.GetUtcNow())) is SagaStep.RefuseHold refusal)
+        // The purchase limit: the customer's quota is reserved before any block is asked (the hold's one extra call).
+        var quota = isNew && plan is { CustomerId: { } customer, MaxSeatsPerCustomer: > 0 }
+            ? GrainFactory.GetGrain<ICustomerQuotaGrain>(CustomerQuotaKey.Format(plan.EventId, customer))
+            : null;
+        if (quota is not null)
         {
+            // Until the latest the hold could last: its expiry, extended by at most the payment grace.
+            var until = clock.GetUtcNow() + plan.HoldDuration + sagaOptions.Value.HoldGrace;
+            var reservation = await quota.Reserve(Id, plan.Quantity, plan.MaxSeatsPerCustomer, until);
+            if (!reservation.Granted)
+            {
+                return BookingResult.Fail(BookingError.PurchaseLimitReached,
+                    $"At most {plan.MaxSeatsPerCustomer} seats per customer in this event: you hold or bought {reservation.SeatsInUse}, and asked for {plan.Quantity} more.");
+            }
+        }
+
+        SagaStep answer;
+        try
+        {
+            answer = await RunAsync(saga => saga.Hold(plan, clock.GetUtcNow()));
+        }
+        catch when (quota is not null && !Booking.Exists)
+        {
+            await quota.Release(Id);
+            throw;
+        }
+
+        if (answer is SagaStep.RefuseHold refusal)
+        {
+            if (quota is not null)
+            {
+                await quota.Release(Id);
+            }
+
             return BookingResult.Fail(refusal.Error, refusal.Message, refusal.UnavailableSeats);
         }
 
@@ -73,6 +107,19 @@ public sealed class BookingGrain(
 
     public async Task<BookingCommandResult> Cancel() =>
         CommandResult(await RunAsync(saga => saga.Cancel(clock.GetUtcNow())));
+
+    public Task<BookingView?> Get(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult<BookingView?>(null) : Get();
+
+    public Task<bool> Release(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(false) : Release();
+
+    public Task<BookingCommandResult> Pay(string paymentToken, string? customerId) =>
+        Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : Pay(paymentToken);
+
+    public Task<BookingCommandResult> Cancel(string? customerId) =>
+        Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : Cancel();
+
+    /// <summary>Someone else's booking looks exactly like one that does not exist.</summary>
+    private static BookingCommandResult NotYours() => new(null, BookingCommandError.NotFound, BookingSaga.NotFoundMessage);
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
@@ -121,7 +168,10 @@ public sealed class BookingGrain(
         {
             case SagaStep.Persist: await state.WriteOrReloadAsync(DeactivateOnIdle); break;
             case SagaStep.PersistNewHold: await PersistNewHoldAsync(); break;
-            case SagaStep.Publish publish: Publish(publish.Kind, publish.At); break;
+            case SagaStep.Publish publish:
+                await SettleQuotaAsync(publish.Kind);
+                Publish(publish.Kind, publish.At);
+                break;
             case SagaStep.ReleaseHolds: await ReleaseAllAsync(); break;
             case SagaStep.ReturnSoldSeats: await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ReturnSold(Id))); break;
             case SagaStep.ScheduleExpiry expiry: ScheduleExpiry(expiry.At); break;
@@ -194,7 +244,7 @@ public sealed class BookingGrain(
         {
             BookingEventKind.BookingReleased => metrics.HoldReleased,
             BookingEventKind.BookingExpired => metrics.HoldExpired,
-            BookingEventKind.BookingConfirmed => () => metrics.BookingConfirmed(Booking.EventId, Booking.Quantity),
+            BookingEventKind.BookingConfirmed => () => metrics.BookingConfirmed(Booking.Quantity),
             BookingEventKind.PaymentFailed => metrics.BookingFailed,
             BookingEventKind.BookingCancelled => metrics.BookingCancelled,
             BookingEventKind.BookingRefunded => metrics.BookingRefunded,
@@ -202,6 +252,35 @@ public sealed class BookingGrain(
         };
         count?.Invoke();
         _published = events.Publish(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, at, Booking.Reason));
+    }
+
+    /// <summary>
+    /// A sale counts against the customer's purchase limit for good; every other end gives the seats back (one-way:
+    /// a hold's quota entry lapses on its own once the hold could no longer exist, so a lost release leaks nothing).
+    /// </summary>
+    private async Task SettleQuotaAsync(BookingEventKind kind)
+    {
+        if (Booking.CustomerId is not { } customer || kind == BookingEventKind.BookingHeld)
+        {
+            return;
+        }
+
+        var quota = GrainFactory.GetGrain<ICustomerQuotaGrain>(CustomerQuotaKey.Format(Booking.EventId, customer));
+        if (kind != BookingEventKind.BookingConfirmed)
+        {
+            await quota.Release(Id);
+            return;
+        }
+
+        try
+        {
+            await quota.Confirm(Id, Booking.Quantity);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            // The sale stands; the quota entry of its hold still counts until the hold could have run out.
+            logger.LogWarning(e, "Booking {BookingId}: could not confirm the customer's quota", Id);
+        }
     }
 
     private static bool IsNotFound(SagaStep answer) => answer is SagaStep.Reply { Error: BookingCommandError.NotFound };

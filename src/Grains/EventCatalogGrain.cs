@@ -36,4 +36,12 @@ public sealed class EventCatalogGrain(
         Task.FromResult<IReadOnlyList<EventSummary>>(state.State.Events.Skip(skip).Take(take).ToList());
 
     public Task<int> Count() => Task.FromResult(state.State.Events.Count);
+
+    public Task<EventPage> ListVisible(string? viewerId, bool allDrafts, int skip, int take)
+    {
+        var visible = state.State.Events
+            .Where(e => e.Status != EventStatus.Draft || allDrafts || (viewerId is not null && e.OwnerId == viewerId))
+            .ToList();
+        return Task.FromResult(new EventPage(visible.Skip(skip).Take(take).ToList(), visible.Count));
+    }
 }

@@ -11,11 +11,18 @@ public sealed class EventGrain(
     [PersistentState("event", ProviderNames.GrainState)] IPersistentState<EventState> state,
     TimeProvider clock) : Grain, IEventGrain
 {
+    /// <summary>Bookings cancelled at once when an event is cancelled; also how many are cancelled before answering.</summary>
+    public const int CancellationBatch = 16;
+
     private EventLayout? _layout;
 
     private EventState Event => state.State;
 
-    public async Task<EventDetails> Create(EventDefinition definition)
+    public Task<EventDetails> Create(EventDefinition definition) => CreateAsync(definition, null);
+
+    public Task<EventDetails> Create(EventDefinition definition, string ownerId) => CreateAsync(definition, ownerId);
+
+    private async Task<EventDetails> CreateAsync(EventDefinition definition, string? ownerId)
     {
         if (Event.Exists)
         {
@@ -25,8 +32,20 @@ public sealed class EventGrain(
         Event.Definition = definition;
         Event.Status = EventStatus.Draft;
         Event.CreatedAt = clock.GetUtcNow();
+        Event.OwnerId = ownerId;
         await SaveAsync();
         return Details();
+    }
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        // A cancellation interrupted by a restart picks up where it stopped.
+        if (Event.BookingsToCancel is { Count: > 0 })
+        {
+            this.AsReference<IEventGrain>().ContinueCancellation().Ignore();
+        }
+
+        return Task.CompletedTask;
     }
 
     public async Task<EventCommandResult> Update(EventDefinition definition)
@@ -74,27 +93,54 @@ public sealed class EventGrain(
 
     /// <summary>
     /// Stops sales for good and cancels every booking that still holds or bought seats: held ones are released,
-    /// confirmed ones refunded (their seats go back, though nothing is on sale any more). Repeating it finishes
-    /// what an interrupted run left.
+    /// confirmed ones refunded (their seats go back, though nothing is on sale any more). Up to one batch of bookings
+    /// is cancelled before answering; more continue in the background (<see cref="ContinueCancellation"/>), so the
+    /// request stays short whatever the event's size. Repeating it goes over every booking again.
     /// </summary>
     public async Task<EventCommandResult> Cancel()
     {
         var neverOnSale = Event.Status == EventStatus.Draft;
         var result = Event.Status == EventStatus.Cancelled ? EventCommandResult.Ok(Details()) : await StopSalesAsync(EventStatus.Cancelled);
-        if (result.Event is null || neverOnSale)
+        if (result.Event is null)
         {
             return result;
         }
 
-        var blocks = Layout().Sections.SelectMany(s => s.Blocks).ToList();
-        var bookings = (await Task.WhenAll(blocks.Select(b => Block(b).GetBookings()))).SelectMany(ids => ids).Distinct().ToList();
-        // A few at a time: each refund is a call to the payment provider.
-        foreach (var batch in bookings.Chunk(16))
+        var blocks = neverOnSale ? [] : Layout().Sections.SelectMany(s => s.Blocks).ToList();
+        Event.BookingsToCancel = (await Task.WhenAll(blocks.Select(b => Block(b).GetBookings()))).SelectMany(ids => ids).Distinct().ToList();
+        Event.BookingsCancelled = 0;
+        await CancelNextBatchAsync();
+        if (Event.BookingsToCancel.Count > 0)
         {
-            await Task.WhenAll(batch.Select(id => GrainFactory.GetGrain<IBookingGrain>(id).Cancel()));
+            this.AsReference<IEventGrain>().ContinueCancellation().Ignore();
         }
 
-        return result;
+        return EventCommandResult.Ok(Details());
+    }
+
+    public async Task ContinueCancellation()
+    {
+        if (Event.BookingsToCancel is not { Count: > 0 })
+        {
+            return;
+        }
+
+        await CancelNextBatchAsync();
+        if (Event.BookingsToCancel.Count > 0)
+        {
+            this.AsReference<IEventGrain>().ContinueCancellation().Ignore();
+        }
+    }
+
+    /// <summary>A few at a time (each refund is a call to the payment provider), and the progress is saved after each batch.</summary>
+    private async Task CancelNextBatchAsync()
+    {
+        var pending = Event.BookingsToCancel!;
+        var batch = pending.Take(CancellationBatch).ToList();
+        await Task.WhenAll(batch.Select(id => GrainFactory.GetGrain<IBookingGrain>(id).Cancel()));
+        pending.RemoveRange(0, batch.Count);
+        Event.BookingsCancelled += batch.Count;
+        await state.WriteStateAsync();
     }
 
     /// <summary>Closes every block first, so that no hold slips in after the event says sales have stopped.</summary>
@@ -122,7 +168,11 @@ public sealed class EventGrain(
     {
         if (_layout is null || _layout.Status != Event.Status)
         {
-            _layout = LayoutPlanner.Plan(this.GetPrimaryKey(), Event.Definition!, Event.Status);
+            _layout = LayoutPlanner.Plan(this.GetPrimaryKey(), Event.Definition!, Event.Status) with
+            {
+                MaxSeatsPerCustomer = Event.Definition!.MaxSeatsPerCustomer,
+                OwnerId = Event.OwnerId,
+            };
         }
 
         return _layout;
@@ -150,10 +200,10 @@ public sealed class EventGrain(
         _layout = null;
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IEventCatalogGrain>(0).Upsert(new EventSummary(
-            this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt));
+            this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt, Event.OwnerId));
     }
 
-    private EventDetails Details() => new(this.GetPrimaryKey(), Event.Definition!, Event.Status, Event.CreatedAt);
+    private EventDetails Details() => new(this.GetPrimaryKey(), Event.Definition!, Event.Status, Event.CreatedAt, Event.OwnerId, Event.Cancellation);
 
     private ISeatBlockGrain Block(BlockDefinition block) => GrainFactory.GetGrain<ISeatBlockGrain>(block.GrainKey);
 

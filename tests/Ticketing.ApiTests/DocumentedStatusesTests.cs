@@ -37,6 +37,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         await ExerciseEventsAsync();
         await ExerciseBookingsAsync();
         await ExercisePaymentsAsync();
+        await ExerciseRefusalsAsync();
 
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
         var answered = factory.Recorder.Responses
@@ -52,8 +53,9 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.True(undocumented.Count == 0, "Not in the OpenAPI document: " + string.Join("; ", undocumented));
 
         // The other way round: every documented status was seen, except a cluster that does not answer in time
-        // (503 from the exception handler), which this healthy host cannot produce, and 415, which routing answers
-        // before any endpoint runs (so it is recorded against no endpoint; the exercise asserts it directly).
+        // (503 from the exception handler), which this healthy host cannot produce, 415, which routing answers
+        // before any endpoint runs (so it is recorded against no endpoint; the exercise asserts it directly), and 429,
+        // which this host's raised rate limits never answer (RateLimitTests asserts it on a host with low limits).
         var unseen = documented
             .SelectMany(d => d.Value.Select(status => (Operation: d.Key, Status: status)))
             .Where(d => !answered.Contains((d.Operation, d.Status)))
@@ -64,6 +66,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
             .Where(o => o != ("POST", "/api/bookings/{bookingId}/payment"))
             .Select(o => $"{o.Method} {o.Path} 503")
             .Concat(documented.Where(d => d.Value.Contains(StatusCodes.Status415UnsupportedMediaType)).Select(d => $"{d.Key.Method} {d.Key.Path} 415"))
+            .Concat(documented.Where(d => d.Value.Contains(StatusCodes.Status429TooManyRequests)).Select(d => $"{d.Key.Method} {d.Key.Path} 429"))
             .Order()
             .ToList();
         Assert.Equal(onlyClusterTimeouts, unseen);
@@ -98,6 +101,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.Equal(HttpStatusCode.UnsupportedMediaType, await SendAsync(HttpMethod.Put, $"/api/events/{draft.Id}", Text("x", "text/plain")));
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{onSale.Id}/sections/A/seats"));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(HttpMethod.Get, $"/api/events/{onSale.Id}/sections/A/seats?fromRow=0"));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{onSale.Id}/sections/GA/seats"));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{unknown}/sections/A/seats"));
 
@@ -110,6 +114,35 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, $"/api/events/{closing.Id}/close"));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, $"/api/events/{closing.Id}/cancel"));
         Assert.Equal(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Post, $"/api/events/{closing.Id}/publish"));
+
+        // More bookings than one batch: the cancellation goes on in the background.
+        var big = await _client.CreatePublishedEventAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await _client.BookOkAsync(big.Id, new { email = "c@example.com", section = "GA", quantity = 1 });
+        }
+
+        Assert.Equal(HttpStatusCode.Accepted, await SendAsync(HttpMethod.Post, $"/api/events/{big.Id}/cancel"));
+    }
+
+    /// <summary>Every operation that documents 401 and 403 answers them: without a token, and with a token of the wrong role.</summary>
+    private async Task ExerciseRefusalsAsync()
+    {
+        using var anonymous = factory.CreateAnonymousClient();
+        using var staff = factory.CreateClient("sam", "staff");
+        var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
+        foreach (var ((method, path), statuses) in documented)
+        {
+            var url = path.Replace("{eventId}", Guid.NewGuid().ToString()).Replace("{bookingId}", Guid.NewGuid().ToString()).Replace("{sectionId}", "A");
+            foreach (var (status, client) in new[] { (StatusCodes.Status401Unauthorized, anonymous), (StatusCodes.Status403Forbidden, staff) })
+            {
+                if (statuses.Contains(status))
+                {
+                    var response = await client.SendAsync(new HttpRequestMessage(new HttpMethod(method), url) { Content = JsonContent.Create(new { }) });
+                    Assert.True((int)response.StatusCode == status, $"{method} {path}: expected {status}, got {(int)response.StatusCode}");
+                }
+            }
+        }
     }
 
     private async Task ExerciseBookingsAsync()

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Headers;
+using System.Net.Http.Json;
 using System.Text;
 using Microsoft.AspNetCore.Hosting;
 using Ticketing.Hosting.Operations;
@@ -70,7 +71,9 @@ public sealed class ProductionDashboardTests : IClassFixture<ProductionDashboard
 
     private readonly HttpClient _client;
 
-    public ProductionDashboardTests(ProductionFactory factory) => _client = factory.CreateClient();
+    private readonly ProductionFactory _factory;
+
+    public ProductionDashboardTests(ProductionFactory factory) => (_factory, _client) = (factory, factory.CreateAnonymousClient());
 
     private async Task<HttpStatusCode> DashboardAsync(string? credentials)
     {
@@ -90,6 +93,52 @@ public sealed class ProductionDashboardTests : IClassFixture<ProductionDashboard
         Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("ops:wrong"));
         Assert.Equal(HttpStatusCode.Unauthorized, await DashboardAsync("admin:s3cret"));
         Assert.Equal(HttpStatusCode.OK, await DashboardAsync("ops:s3cret"));
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.LivenessPath)).StatusCode);
+    }
+
+    [Fact]
+    public async Task Outside_development_an_admin_token_opens_the_dashboard_and_other_roles_are_forbidden()
+    {
+        using var admin = _factory.CreateClient("root", "admin");
+        using var customer = _factory.CreateClient("alice", "customer", "organizer", "staff");
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/dashboard/")).StatusCode);
+        var refused = await customer.GetAsync("/dashboard/");
+        await refused.AssertProblemAsync(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Outside_development_there_are_no_development_tokens()
+    {
+        var response = await _client.PostAsJsonAsync("/api/dev/tokens", new { subject = "alice@example.com", roles = new[] { "customer" } });
+
+        await response.AssertProblemAsync(HttpStatusCode.NotFound);
+    }
+}
+
+/// <summary>/metrics limited to a network: a caller outside it gets a 403 problem.</summary>
+public sealed class RestrictedMetricsTests : IClassFixture<RestrictedMetricsTests.RestrictedFactory>
+{
+    public sealed class RestrictedFactory : TicketingApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Metrics:AllowedNetworks:0", "10.0.0.0/8");
+        }
+    }
+
+    private readonly HttpClient _client;
+
+    public RestrictedMetricsTests(RestrictedFactory factory) => _client = factory.CreateAnonymousClient();
+
+    [Fact]
+    public async Task A_scraper_outside_the_allowed_networks_is_refused()
+    {
+        // The test server's requests come from no network address, so they are outside 10.0.0.0/8.
+        var response = await _client.GetAsync(DeploymentContract.MetricsPath);
+
+        await response.AssertProblemAsync(HttpStatusCode.Forbidden);
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.LivenessPath)).StatusCode);
     }
 }

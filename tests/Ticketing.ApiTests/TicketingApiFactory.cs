@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Net.Sockets;
 using System.Text.Json;
@@ -9,22 +10,62 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Orleans.TestingHost;
 using Ticketing.Api.Contracts;
+using Ticketing.Api.Security;
 
 namespace Ticketing.ApiTests;
 
 /// <summary>
 /// The real API host with its embedded silo, on free ports, with a fake clock for grains so tests can move time.
+/// Its clients carry a token of <see cref="DefaultSubject"/> (customer and organizer) unless a test asks for another
+/// caller (<see cref="CreateClient(string, string[])"/>, <see cref="CreateAnonymousClient"/>); the rate limits are
+/// raised out of the way, except where a test sets them itself.
 /// </summary>
 public class TicketingApiFactory : WebApplicationFactory<Program>
 {
     public static readonly DateTimeOffset Start = new(2027, 2, 1, 9, 0, 0, TimeSpan.Zero);
 
+    public const string SigningKey = "test-signing-key-of-the-api-tests-0123456789";
+
+    public const string DefaultSubject = "tester";
+
+    /// <summary>Test tokens outlive any clock a test moves.</summary>
+    public static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(30);
+
     public FakeTimeProvider Clock { get; } = new(Start);
+
+    /// <summary>A client calling as <paramref name="subject"/> with these roles.</summary>
+    public HttpClient CreateClient(string subject, params string[] roles) => WithToken(CreateAnonymousClient(), IssueToken(subject, roles));
+
+    public HttpClient CreateAnonymousClient()
+    {
+        var client = CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        client.DefaultRequestHeaders.Authorization = null;
+        return client;
+    }
+
+    public string IssueToken(string subject, params string[] roles) =>
+        Services.GetRequiredService<TokenIssuer>().Issue(subject, roles, TokenLifetime);
+
+    public static HttpClient WithToken(HttpClient client, string token)
+    {
+        client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        return client;
+    }
+
+    protected override void ConfigureClient(HttpClient client)
+    {
+        base.ConfigureClient(client);
+        WithToken(client, IssueToken(DefaultSubject, Roles.Customer, Roles.Organizer));
+    }
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseSetting("Orleans:SiloPort", FreePort().ToString());
         builder.UseSetting("Orleans:GatewayPort", FreePort().ToString());
+        builder.UseSetting("Jwt:SigningKey", SigningKey);
+        builder.UseSetting("RateLimits:CustomerPermits", "1000000");
+        builder.UseSetting("RateLimits:AnonymousReadPermits", "1000000");
+        builder.UseSetting("RateLimits:TokenPermits", "1000000");
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);
@@ -44,7 +85,8 @@ internal static class Api
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public static object Event(int holdSeconds = 600, object[]? sections = null) => new
+    /// <summary>An event body; its purchase limit is out of the way unless a test sets one.</summary>
+    public static object Event(int holdSeconds = 600, object[]? sections = null, int maxSeatsPerCustomer = 100_000) => new
     {
         name = "Arena Night",
         description = "A test event",
@@ -52,6 +94,7 @@ internal static class Api
         startsAt = "2027-03-01T19:00:00Z",
         currency = "EUR",
         holdSeconds,
+        maxSeatsPerCustomer,
         sections = sections ?? [
             new { id = "A", name = "Floor A", rows = 20, seatsPerRow = 25, price = 49.00m },
             new { id = "GA", name = "Standing", capacity = 5000, price = 29.00m },

@@ -27,7 +27,13 @@ internal sealed class Buyers(HttpClient http, string eventId, int sections)
             var seat = $"S{random.Next(1, sections + 1)}-{random.Next(1, 21)}-{random.Next(1, 26)}";
             try
             {
-                var response = await http.PostAsJsonAsync($"/api/events/{eventId}/bookings", new { email = "load@example.com", seats = new[] { seat } });
+                // A new customer for every attempt, so that neither the rate limits nor the purchase limit stop the buyers.
+                var request = new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/bookings")
+                {
+                    Content = JsonContent.Create(new { email = "load@example.com", seats = new[] { seat } }),
+                };
+                request.Headers.Authorization = Http.Bearer($"buyer-{Guid.NewGuid():N}", "customer");
+                var response = await http.SendAsync(request);
                 if (response.StatusCode == HttpStatusCode.Created)
                 {
                     var booking = await response.Content.ReadFromJsonAsync<System.Text.Json.JsonElement>();

@@ -1,13 +1,39 @@
 using System.Net;
+using System.Net.Http.Headers;
 using System.Net.Http.Json;
+using System.Runtime.CompilerServices;
 using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Ticketing.Api.Security;
 
 namespace Ticketing.PostgresTests;
 
-/// <summary>The few API calls these tests make, on plain JSON (the hosts run in other processes).</summary>
+/// <summary>
+/// The few API calls these tests make, on plain JSON (the hosts run in other processes), with bearer tokens signed
+/// by the key those processes are started with.
+/// </summary>
 internal static class Http
 {
-    public static HttpClient Client(int port) => new() { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+    /// <summary>The API's Jwt:SigningKey in the processes these tests start.</summary>
+    public static readonly string SigningKey = $"postgres-tests-{Guid.NewGuid():N}";
+
+    private static readonly TokenIssuer Issuer = new(Options.Create(new JwtOptions { SigningKey = SigningKey }), TimeProvider.System);
+
+#pragma warning disable CA2255 // A test assembly: every host process it starts must inherit the key, whichever test starts first.
+    [ModuleInitializer]
+    internal static void ShareSigningKeyWithHostProcesses() => Environment.SetEnvironmentVariable("Jwt__SigningKey", SigningKey);
+#pragma warning restore CA2255
+
+    /// <summary>A client that acts as an admin: it creates events, books, and reads any booking.</summary>
+    public static HttpClient Client(int port)
+    {
+        var client = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port}"), Timeout = TimeSpan.FromSeconds(60) };
+        client.DefaultRequestHeaders.Authorization = Bearer("postgres-tests-admin", "admin");
+        return client;
+    }
+
+    public static AuthenticationHeaderValue Bearer(string subject, params string[] roles) =>
+        new("Bearer", Issuer.Issue(subject, roles, TimeSpan.FromDays(1)));
 
     public static async Task<JsonElement> JsonAsync(this HttpResponseMessage response, HttpStatusCode expected)
     {

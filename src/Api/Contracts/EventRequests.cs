@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Ticketing.Api.Infrastructure;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
 
@@ -14,14 +15,13 @@ public sealed partial record CreateEventRequest(
     DateTimeOffset? StartsAt,
     string? Currency,
     int? HoldSeconds,
-    List<SectionRequest?>? Sections)
+    List<SectionRequest?>? Sections,
+    int? MaxSeatsPerCustomer = null)
 {
     public const int DefaultHoldSeconds = 600;
     public const int MaxHoldSeconds = 86_400;
-    public const int MaxSections = 500;
     public const int MaxRows = 1_000;
     public const int MaxGeneralAdmissionCapacity = 1_000_000;
-    public const int MaxEventCapacity = 2_000_000;
 
     [GeneratedRegex("^[A-Za-z0-9_]{1,20}$")]
     private static partial Regex SectionIdPattern();
@@ -30,7 +30,7 @@ public sealed partial record CreateEventRequest(
     private static partial Regex CurrencyPattern();
 
     /// <summary>The event this request describes, or null with every problem of the request in <paramref name="errors"/>.</summary>
-    public EventDefinition? ToEventDefinition(ValidationErrors errors)
+    public EventDefinition? ToEventDefinition(ValidationErrors errors, EventLimits limits)
     {
         RequireText(Name, "name", 200, errors);
         if (Description is { Length: > 4000 })
@@ -55,7 +55,13 @@ public sealed partial record CreateEventRequest(
             errors.Add("holdSeconds", $"must be between 1 and {MaxHoldSeconds}.");
         }
 
-        var sections = ValidateSections(Sections, errors);
+        var maxSeatsPerCustomer = MaxSeatsPerCustomer ?? EventDefinition.DefaultMaxSeatsPerCustomer;
+        if (maxSeatsPerCustomer < 1 || maxSeatsPerCustomer > limits.MaxSeats)
+        {
+            errors.Add("maxSeatsPerCustomer", $"must be between 1 and {limits.MaxSeats}.");
+        }
+
+        var sections = ValidateSections(Sections, limits, errors);
         if (errors.Any)
         {
             return null;
@@ -68,10 +74,11 @@ public sealed partial record CreateEventRequest(
             StartsAt!.Value.ToUniversalTime(),
             Currency!,
             TimeSpan.FromSeconds(holdSeconds),
-            sections);
+            sections,
+            maxSeatsPerCustomer);
     }
 
-    private static List<SectionDefinition> ValidateSections(List<SectionRequest?>? sections, ValidationErrors errors)
+    private static List<SectionDefinition> ValidateSections(List<SectionRequest?>? sections, EventLimits limits, ValidationErrors errors)
     {
         var result = new List<SectionDefinition>();
         if (sections is null || sections.Count == 0)
@@ -80,9 +87,9 @@ public sealed partial record CreateEventRequest(
             return result;
         }
 
-        if (sections.Count > MaxSections)
+        if (sections.Count > limits.MaxSections)
         {
-            errors.Add("sections", $"at most {MaxSections} sections.");
+            errors.Add("sections", $"at most {limits.MaxSections} sections ({sections.Count} given).");
             return result;
         }
 
@@ -161,9 +168,9 @@ public sealed partial record CreateEventRequest(
             }
         }
 
-        if (totalCapacity > MaxEventCapacity)
+        if (totalCapacity > limits.MaxSeats)
         {
-            errors.Add("sections", $"the event may have at most {MaxEventCapacity} places in all.");
+            errors.Add("sections", $"the event may have at most {limits.MaxSeats} places in all ({totalCapacity} given).");
         }
 
         return result;

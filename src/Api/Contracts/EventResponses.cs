@@ -27,7 +27,9 @@ public sealed record EventResponse(
     int HoldSeconds,
     EventStatus Status,
     DateTimeOffset CreatedAt,
-    IReadOnlyList<SectionResponse> Sections)
+    IReadOnlyList<SectionResponse> Sections,
+    int MaxSeatsPerCustomer,
+    CancellationResponse? Cancellation)
 {
     public static EventResponse From(EventDetails details, IReadOnlyDictionary<string, SeatCounts>? availability = null)
     {
@@ -50,7 +52,9 @@ public sealed record EventResponse(
                 s.Kind == SectionKind.Seated ? s.SeatsPerRow : null,
                 s.Capacity,
                 s.Price,
-                availability is not null && availability.TryGetValue(s.Id, out var counts) ? AvailabilityResponse.From(counts) : null)).ToList());
+                availability is not null && availability.TryGetValue(s.Id, out var counts) ? AvailabilityResponse.From(counts) : null)).ToList(),
+            definition.MaxSeatsPerCustomer,
+            details.Cancellation is { } c ? new CancellationResponse(c.Bookings, c.Done, c.Completed) : null);
     }
 }
 
@@ -62,3 +66,6 @@ public sealed record EventSummaryResponse(Guid Id, string Name, string Venue, Da
 public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total);
 
 public sealed record SeatResponse(string Id, int Row, int Number, SeatStatus Status);
+
+/// <summary>A cancelled event's bookings: how many there are, how many are cancelled so far, and whether that is all.</summary>
+public sealed record CancellationResponse(int Bookings, int Done, bool Completed);

@@ -1,10 +1,12 @@
 using System.ComponentModel;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Extensions.Options;
 using Ticketing.Api.Contracts;
 using Ticketing.Api.Infrastructure;
 using Ticketing.Api.Routing;
+using Ticketing.Api.Security;
 using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Api.Endpoints;
@@ -17,17 +19,22 @@ public static class BookingsApi
     public static IEndpointRouteBuilder MapBookingsApi(this IEndpointRouteBuilder app)
     {
         // Every endpoint asks the cluster, which may not answer in time (503, see ProblemExceptionHandler).
+        // Customers (and admins) only, each on its own bookings: someone else's booking is a 404, as if it did not exist.
         app.MapPost("/api/events/{eventId:guid}/bookings", CreateBooking)
+            .RequirePolicy(Policies.Customer)
+            .LimitRate(SecurityExtensions.RateLimits.CustomerWrites)
             .WithTags("Bookings")
             .WithName("createBooking")
             .WithSummary("Hold seats")
             .WithDescription("Holds specific seats ({ email, seats }) or the best available ones of a section ({ email, section, quantity }) " +
-                "until the booking's expiresAt, all or nothing. 409 with unavailableSeats when a seat is taken or too few are left, " +
-                "or when the event is not on sale; 422 when the Idempotency-Key was used with a different body.")
+                "until the booking's expiresAt, all or nothing, for the calling customer (email defaults to the token's). 409 with " +
+                "unavailableSeats when a seat is taken or too few are left, when the event is not on sale, or when the customer would " +
+                "hold or own more than the event's maxSeatsPerCustomer; 422 when the customer used the Idempotency-Key with a different body.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
 
-        var bookings = app.MapGroup("/api/bookings").WithTags("Bookings").ProducesProblems(StatusCodes.Status503ServiceUnavailable);
+        var bookings = app.MapGroup("/api/bookings").WithTags("Bookings").RequirePolicy(Policies.Customer)
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
         bookings.MapGet("/{bookingId:guid}", GetBooking)
             .WithName("getBooking")
@@ -42,6 +49,7 @@ public static class BookingsApi
             .ProducesProblems(StatusCodes.Status404NotFound);
 
         bookings.MapPost("/{bookingId:guid}/payment", PayBooking)
+            .LimitRate(SecurityExtensions.RateLimits.CustomerWrites)
             .WithName("payBooking")
             .WithSummary("Pay a held booking")
             .WithDescription("Charges the booking's total and confirms it with one ticket per seat. Declined: 402; provider " +
@@ -64,10 +72,13 @@ public static class BookingsApi
         Guid eventId,
         CreateBookingRequest request,
         [FromHeader(Name = IdempotencyKeyHeader.Name), Description(IdempotencyKeyDescription)] string? idempotencyKey,
+        ClaimsPrincipal user,
         IGrainFactory grains,
         EventLayoutCache layouts,
         IOptions<BookingOptions> options)
     {
+        var customerId = user.SubjectId()!;
+        request = request with { Email = request.Email ?? user.Email() };
         var errors = new ValidationErrors();
         request.Validate(options.Value.MaxSeatsPerBooking, errors);
         IdempotencyKeyHeader.Validate(idempotencyKey, errors);
@@ -77,7 +88,7 @@ public static class BookingsApi
         }
 
         var layout = await layouts.GetAsync(eventId);
-        if (layout is null)
+        if (layout is null || (layout.Status == EventStatus.Draft && layout.OwnerId != customerId && !user.IsAdmin()))
         {
             return Problems.NotFound($"Event {eventId} does not exist.");
         }
@@ -93,14 +104,19 @@ public static class BookingsApi
             return Problems.Conflict($"The event is {layout.Status}: bookings are only taken while it is OnSale.");
         }
 
-        var bookingId = idempotencyKey is null ? Guid.CreateVersion7() : BookingRouter.BookingIdFor(eventId, idempotencyKey);
-        var result = await grains.GetGrain<IBookingGrain>(bookingId).Hold(plan!);
+        // Idempotency keys are the customer's own: the same key from another customer is another booking.
+        var bookingId = idempotencyKey is null ? Guid.CreateVersion7() : BookingRouter.BookingIdFor(eventId, customerId, idempotencyKey);
+        // A limit at or above the event's capacity cannot be passed: such holds skip the quota (0 = none).
+        var limit = layout.MaxSeatsPerCustomer < layout.Sections.Sum(s => s.Section.Capacity) ? layout.MaxSeatsPerCustomer : 0;
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).Hold(plan! with { CustomerId = customerId, MaxSeatsPerCustomer = limit });
         return result.Error switch
         {
             BookingError.None => TypedResults.Created($"/api/bookings/{bookingId}", BookingResponse.From(result.Booking!)),
             BookingError.SeatsUnavailable => Problems.Conflict(result.Message!,
                 new Dictionary<string, object?> { ["unavailableSeats"] = result.UnavailableSeats }),
             BookingError.NotOnSale => Problems.Conflict(result.Message!),
+            BookingError.PurchaseLimitReached => Problems.Conflict(result.Message!,
+                new Dictionary<string, object?> { ["maxSeatsPerCustomer"] = layout.MaxSeatsPerCustomer }),
             BookingError.IdempotencyKeyReused => TypedResults.Problem(result.Message, statusCode: StatusCodes.Status422UnprocessableEntity,
                 title: "Idempotency key reused"),
             _ => throw new InvalidOperationException($"Unknown booking error {result.Error}."),
@@ -116,6 +132,7 @@ public static class BookingsApi
         PaymentRequest request,
         [FromHeader(Name = IdempotencyKeyHeader.Name), Description("Optional, 1 to 200 characters. Payment is idempotent per booking in any case.")]
         string? idempotencyKey,
+        ClaimsPrincipal user,
         IGrainFactory grains)
     {
         var errors = new ValidationErrors();
@@ -126,13 +143,13 @@ public static class BookingsApi
             return Problems.Invalid(errors);
         }
 
-        var result = await grains.GetGrain<IBookingGrain>(bookingId).Pay(request.PaymentToken!.Trim());
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).Pay(request.PaymentToken!.Trim(), user.BookingOwnerFilter());
         return result.Error == BookingCommandError.None ? TypedResults.Ok(BookingResponse.From(result.Booking!)) : CommandProblem(bookingId, result);
     }
 
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBooking(Guid bookingId, IGrainFactory grains)
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> CancelBooking(Guid bookingId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var result = await grains.GetGrain<IBookingGrain>(bookingId).Cancel();
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).Cancel(user.BookingOwnerFilter());
         return result.Error == BookingCommandError.None ? TypedResults.Ok(BookingResponse.From(result.Booking!)) : CommandProblem(bookingId, result);
     }
 
@@ -160,17 +177,17 @@ public static class BookingsApi
         return TypedResults.Problem(result.Message, statusCode: status, title: title, extensions: extensions);
     }
 
-    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBooking(Guid bookingId, IGrainFactory grains)
+    private static async Task<Results<Ok<BookingResponse>, ProblemHttpResult>> GetBooking(Guid bookingId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var booking = await grains.GetGrain<IBookingGrain>(bookingId).Get();
+        var booking = await grains.GetGrain<IBookingGrain>(bookingId).Get(user.BookingOwnerFilter());
         return booking is null
             ? Problems.NotFound($"Booking {bookingId} does not exist.")
             : TypedResults.Ok(BookingResponse.From(booking));
     }
 
-    private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseBooking(Guid bookingId, IGrainFactory grains)
+    private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseBooking(Guid bookingId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var existed = await grains.GetGrain<IBookingGrain>(bookingId).Release();
+        var existed = await grains.GetGrain<IBookingGrain>(bookingId).Release(user.BookingOwnerFilter());
         return existed ? TypedResults.NoContent() : Problems.NotFound($"Booking {bookingId} does not exist.");
     }
 }

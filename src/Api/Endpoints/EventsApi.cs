@@ -1,6 +1,10 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Ticketing.Api.Contracts;
+using Ticketing.Api.Infrastructure;
 using Ticketing.Api.Routing;
+using Ticketing.Api.Security;
 using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Api.Endpoints;
@@ -14,31 +18,41 @@ public static class EventsApi
         // Every endpoint asks the cluster, which may not answer in time (503, see ProblemExceptionHandler).
         var api = app.MapGroup("/api/events").WithTags("Events").ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
+        // Anyone may browse what is on sale (a draft is its organizer's alone); only organizers change events, and only their own.
         api.MapPost("/", CreateEvent)
+            .RequirePolicy(Policies.Organizer)
             .WithName("createEvent")
             .WithSummary("Create an event")
             .WithDescription("Creates a Draft event with its sections: seated (rows and seatsPerRow) or general admission " +
-                "(capacity). holdSeconds, how long a booking holds its seats, defaults to 600. The Location header names the new event.")
+                "(capacity). holdSeconds, how long a booking holds its seats, defaults to 600; maxSeatsPerCustomer, how many seats one customer " +
+                "may hold and buy in it, defaults to 10. The caller (an organizer) owns the event. The Location header names the new event.")
             .ProducesProblems(StatusCodes.Status415UnsupportedMediaType);
 
         api.MapGet("/", ListEvents)
+            .AllowAnonymous()
+            .LimitRate(SecurityExtensions.RateLimits.AnonymousReads)
             .WithName("listEvents")
             .WithSummary("List events")
-            .WithDescription($"One page of events, oldest first, and the total count. pageSize is 1 to {MaxPageSize}.");
+            .WithDescription($"One page of the events the caller may see (drafts only to their organizer), oldest first, and the total count. pageSize is 1 to {MaxPageSize}.");
 
         api.MapGet("/{eventId:guid}", GetEvent)
+            .AllowAnonymous()
+            .LimitRate(SecurityExtensions.RateLimits.AnonymousReads)
             .WithName("getEvent")
             .WithSummary("Get an event")
-            .WithDescription("The event with each section's availability: capacity, free, held and sold.")
+            .WithDescription("The event with each section's availability: capacity, free, held and sold. A draft is visible to its organizer only (404 to others). " +
+                "A cancelled event's cancellation says how far the cancelling of its bookings has come.")
             .ProducesProblems(StatusCodes.Status404NotFound);
 
         api.MapPut("/{eventId:guid}", UpdateEvent)
+            .RequirePolicy(Policies.Organizer)
             .WithName("updateEvent")
             .WithSummary("Replace a draft event")
             .WithDescription("Replaces a Draft event's description and layout. Once the event is on sale its layout is frozen: 409.")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
 
         api.MapPost("/{eventId:guid}/publish", PublishEvent)
+            .RequirePolicy(Policies.Organizer)
             .WithName("publishEvent")
             .WithSummary("Put an event on sale")
             .WithDescription("Draft → OnSale: bookings are taken from now on. Publishing an event that is on sale already " +
@@ -46,49 +60,62 @@ public static class EventsApi
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         api.MapPost("/{eventId:guid}/close", CloseEventSales)
+            .RequirePolicy(Policies.Organizer)
             .WithName("closeEventSales")
             .WithSummary("Stop an event's sales")
             .WithDescription("OnSale → SalesClosed: no new holds; existing holds and sales stay. Only an event on sale can close (409 otherwise).")
             .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         api.MapPost("/{eventId:guid}/cancel", CancelEvent)
+            .RequirePolicy(Policies.Organizer)
             .WithName("cancelEvent")
             .WithSummary("Cancel an event")
             .WithDescription("→ Cancelled: no new holds; every held booking is released and every confirmed one refunded. " +
-                "Repeating it finishes an interrupted run.")
+                "200 when that is done; with more bookings than one batch, 202 and it continues in the background: the Location " +
+                "header names the event, whose cancellation shows the progress. Repeating it goes over every booking again.")
+            .Produces<EventResponse>(StatusCodes.Status202Accepted)
             .ProducesProblems(StatusCodes.Status404NotFound);
 
         api.MapGet("/{eventId:guid}/sections/{sectionId}/seats", GetSeatMap)
+            .AllowAnonymous()
+            .LimitRate(SecurityExtensions.RateLimits.AnonymousReads)
             .WithName("getSeatMap")
             .WithSummary("Get a section's seat map")
-            .WithDescription("Every seat of a seated section with its status (Free, Held or Sold). General-admission sections " +
-                "have no seat map (404): their availability is on the event.")
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .WithDescription("The seats of a seated section with their status (Free, Held or Sold), whole rows from fromRow (default 1), " +
+                "as many rows as fit in one page (Ticketing:MaxSeatMapPageSeats seats; fewer with rows). When more rows follow, a Link " +
+                "header with rel=\"next\" names the next page. General-admission sections have no seat map (404): their availability is on the event.")
+            .ProducesProblems(StatusCodes.Status400BadRequest, StatusCodes.Status404NotFound);
 
         return api;
     }
 
-    private static async Task<Results<Created<EventResponse>, ValidationProblem>> CreateEvent(CreateEventRequest request, IGrainFactory grains)
+    private static async Task<Results<Created<EventResponse>, ValidationProblem>> CreateEvent(
+        CreateEventRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<BookingOptions> options)
     {
         var errors = new ValidationErrors();
-        var definition = request.ToEventDefinition(errors);
+        var definition = request.ToEventDefinition(errors, options.Value.EventLimits);
         if (definition is null)
         {
             return Problems.Invalid(errors);
         }
 
-        var details = await grains.GetGrain<IEventGrain>(Guid.CreateVersion7()).Create(definition);
+        var details = await grains.GetGrain<IEventGrain>(Guid.CreateVersion7()).Create(definition, user.SubjectId()!);
         return TypedResults.Created($"/api/events/{details.Id}", EventResponse.From(details, SeatInventoryReader.AllFree(definition.Sections)));
     }
 
     private static async Task<Results<Ok<EventResponse>, ValidationProblem, ProblemHttpResult>> UpdateEvent(
-        Guid eventId, CreateEventRequest request, IGrainFactory grains)
+        Guid eventId, CreateEventRequest request, ClaimsPrincipal user, IGrainFactory grains, IOptions<BookingOptions> options)
     {
         var errors = new ValidationErrors();
-        var definition = request.ToEventDefinition(errors);
+        var definition = request.ToEventDefinition(errors, options.Value.EventLimits);
         if (definition is null)
         {
             return Problems.Invalid(errors);
+        }
+
+        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        {
+            return refusal;
         }
 
         var result = await grains.GetGrain<IEventGrain>(eventId).Update(definition);
@@ -97,7 +124,8 @@ public static class EventsApi
             : CommandProblem(result);
     }
 
-    private static async Task<Results<Ok<EventListResponse>, ValidationProblem>> ListEvents(IGrainFactory grains, int page = 1, int pageSize = 20)
+    private static async Task<Results<Ok<EventListResponse>, ValidationProblem>> ListEvents(
+        ClaimsPrincipal user, IGrainFactory grains, int page = 1, int pageSize = 20)
     {
         if (page < 1)
         {
@@ -109,25 +137,25 @@ public static class EventsApi
             return Problems.Invalid("pageSize", $"must be from 1 to {MaxPageSize}.");
         }
 
-        var catalog = grains.GetGrain<IEventCatalogGrain>(0);
-        var items = await catalog.List((page - 1) * pageSize, pageSize);
-        var total = await catalog.Count();
-        return TypedResults.Ok(new EventListResponse(items.Select(EventSummaryResponse.From).ToList(), page, pageSize, total));
+        var visible = await grains.GetGrain<IEventCatalogGrain>(0).ListVisible(user.SubjectId(), user.IsAdmin(), (page - 1) * pageSize, pageSize);
+        return TypedResults.Ok(new EventListResponse(visible.Items.Select(EventSummaryResponse.From).ToList(), page, pageSize, visible.Total));
     }
 
-    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(Guid eventId, IGrainFactory grains, SeatInventoryReader inventory)
+    private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(
+        Guid eventId, ClaimsPrincipal user, IGrainFactory grains, SeatInventoryReader inventory)
     {
         var details = await grains.GetGrain<IEventGrain>(eventId).GetDetails();
-        return details is null
+        return details is null || !MaySee(user, details.Status, details.OwnerId)
             ? Problems.NotFound($"Event {eventId} does not exist.")
             : TypedResults.Ok(await WithAvailability(details, grains, inventory));
     }
 
-    private static async Task<Results<Ok<List<SeatResponse>>, ProblemHttpResult>> GetSeatMap(
-        Guid eventId, string sectionId, IGrainFactory grains, SeatInventoryReader inventory)
+    private static async Task<Results<Ok<List<SeatResponse>>, ValidationProblem, ProblemHttpResult>> GetSeatMap(
+        Guid eventId, string sectionId, ClaimsPrincipal user, HttpResponse response, IGrainFactory grains, SeatInventoryReader inventory,
+        IOptions<BookingOptions> options, int fromRow = 1, int? rows = null)
     {
         var layout = await grains.GetGrain<IEventGrain>(eventId).GetLayout();
-        if (layout is null)
+        if (layout is null || !MaySee(user, layout.Status, layout.OwnerId))
         {
             return Problems.NotFound($"Event {eventId} does not exist.");
         }
@@ -143,29 +171,89 @@ public static class EventsApi
             return Problems.NotFound($"Section {section.Section.Id} is general admission: it has no seat map. Its availability is on the event.");
         }
 
-        var seats = await inventory.GetSeatsAsync(layout, section);
+        var pageRows = Math.Max(1, options.Value.MaxSeatMapPageSeats / section.Section.SeatsPerRow);
+        if (fromRow < 1 || fromRow > section.Section.Rows)
+        {
+            return Problems.Invalid("fromRow", $"must be from 1 to {section.Section.Rows}, the section's rows.");
+        }
+
+        if (rows is { } asked && (asked < 1 || asked > pageRows))
+        {
+            return Problems.Invalid("rows", $"must be from 1 to {pageRows} (one page of at most {options.Value.MaxSeatMapPageSeats} seats).");
+        }
+
+        var lastRow = Math.Min(section.Section.Rows, fromRow + (rows ?? pageRows) - 1);
+        if (lastRow < section.Section.Rows)
+        {
+            response.Headers.Link = $"</api/events/{eventId}/sections/{section.Section.Id}/seats?fromRow={lastRow + 1}&rows={rows ?? pageRows}>; rel=\"next\"";
+        }
+
+        var seats = await inventory.GetSeatsAsync(layout, section, fromRow, lastRow);
         return TypedResults.Ok(seats
             .Select(s => new SeatResponse(s.Position.ToSeatId(section.Section.Id), s.Position.Row, s.Position.Number, s.Status))
             .ToList());
     }
 
-    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> PublishEvent(Guid eventId, IGrainFactory grains, SeatInventoryReader inventory) =>
-        RunCommand(grains.GetGrain<IEventGrain>(eventId).Publish(), grains, inventory);
+    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> PublishEvent(
+        Guid eventId, ClaimsPrincipal user, IGrainFactory grains, SeatInventoryReader inventory) =>
+        RunCommand(eventId, user, grain => grain.Publish(), grains, inventory);
 
-    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> CloseEventSales(Guid eventId, IGrainFactory grains, SeatInventoryReader inventory) =>
-        RunCommand(grains.GetGrain<IEventGrain>(eventId).CloseSales(), grains, inventory);
+    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> CloseEventSales(
+        Guid eventId, ClaimsPrincipal user, IGrainFactory grains, SeatInventoryReader inventory) =>
+        RunCommand(eventId, user, grain => grain.CloseSales(), grains, inventory);
 
-    private static Task<Results<Ok<EventResponse>, ProblemHttpResult>> CancelEvent(Guid eventId, IGrainFactory grains, SeatInventoryReader inventory) =>
-        RunCommand(grains.GetGrain<IEventGrain>(eventId).Cancel(), grains, inventory);
+    private static async Task<Results<Ok<EventResponse>, Accepted<EventResponse>, ProblemHttpResult>> CancelEvent(
+        Guid eventId, ClaimsPrincipal user, IGrainFactory grains, SeatInventoryReader inventory)
+    {
+        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var result = await grains.GetGrain<IEventGrain>(eventId).Cancel();
+        if (result.Event is not { } details)
+        {
+            return CommandProblem(result);
+        }
+
+        // The blocks are closed already; the bookings' cancellation goes on in the event grain, without this request.
+        var ev = await WithAvailability(details, grains, inventory);
+        return details.Cancellation is { Completed: false }
+            ? TypedResults.Accepted($"/api/events/{eventId}", ev)
+            : TypedResults.Ok(ev);
+    }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> RunCommand(
-        Task<EventCommandResult> command, IGrainFactory grains, SeatInventoryReader inventory)
+        Guid eventId, ClaimsPrincipal user, Func<IEventGrain, Task<EventCommandResult>> command, IGrainFactory grains, SeatInventoryReader inventory)
     {
-        var result = await command;
+        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        {
+            return refusal;
+        }
+
+        var result = await command(grains.GetGrain<IEventGrain>(eventId));
         return result.Event is { } details
             ? TypedResults.Ok(await WithAvailability(details, grains, inventory))
             : CommandProblem(result);
     }
+
+    /// <summary>An event is changed by its organizer (or an admin): 404 when it does not exist, 403 when it is someone else's.</summary>
+    private static async Task<ProblemHttpResult?> RefuseUnlessOwnerAsync(Guid eventId, ClaimsPrincipal user, IGrainFactory grains)
+    {
+        var details = await grains.GetGrain<IEventGrain>(eventId).GetDetails();
+        if (details is null)
+        {
+            return Problems.NotFound($"Event {eventId} does not exist.");
+        }
+
+        return user.IsAdmin() || (details.OwnerId is not null && details.OwnerId == user.SubjectId())
+            ? null
+            : Problems.Forbidden($"Event {eventId} belongs to another organizer.");
+    }
+
+    /// <summary>A draft is its organizer's (and an admin's) alone; anything published is public.</summary>
+    private static bool MaySee(ClaimsPrincipal user, EventStatus status, string? ownerId) =>
+        status != EventStatus.Draft || user.IsAdmin() || (ownerId is not null && ownerId == user.SubjectId());
 
     private static async Task<EventResponse> WithAvailability(EventDetails details, IGrainFactory grains, SeatInventoryReader inventory)
     {

@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.OpenApi;
 using Microsoft.OpenApi;
 
@@ -13,15 +14,21 @@ public static class OpenApiConfiguration
 
     private const string RetryAfterHeader = "Retry-After";
 
+    /// <summary>The security scheme's name in the document: a JWT in the Authorization header.</summary>
+    public const string BearerScheme = "bearer";
+
     // What a problem+json response with each status means, in any operation that may answer it.
     private static readonly Dictionary<string, string> ProblemDescriptions = new()
     {
         ["400"] = "The request is invalid: unreadable JSON, a value of the wrong type, or fields that fail validation " +
             "(errors lists them, keyed by each field's JSON path). Nothing was changed.",
+        ["401"] = "No bearer token, or one that is expired, wrongly signed or for another issuer or audience (WWW-Authenticate says which).",
         ["402"] = "The payment was declined. The booking (in the problem's booking) is PaymentFailed and its seats are free again.",
-        ["404"] = "The event, section, seat or booking does not exist.",
-        ["409"] = "Not possible in the current state of the event or booking; detail says why. Nothing was changed.",
+        ["403"] = "The token's roles do not allow this, or the event belongs to another organizer.",
+        ["404"] = "The event, section, seat or booking does not exist, or is not the caller's to see (a draft of another organizer, another customer's booking).",
+        ["409"] = "Not possible in the current state of the event or booking, or past the customer's purchase limit; detail says why. Nothing was changed.",
         ["415"] = "The request body is not JSON: send Content-Type: application/json.",
+        ["429"] = "Too many requests from this customer (holds and payments) or address (anonymous reads); Retry-After says when to retry.",
         ["422"] = "The Idempotency-Key was already used with a different request body.",
         ["503"] = "Unavailable for now: the seat inventory did not answer in time (Retry-After says when to retry; nothing was kept " +
             "from the request), or the payment provider is unavailable (the booking is PaymentFailed, its seats free).",
@@ -40,15 +47,16 @@ public static class OpenApiConfiguration
                 Describe(document);
                 return Task.CompletedTask;
             });
-            options.AddOperationTransformer((operation, _, _) =>
+            options.AddOperationTransformer((operation, context, _) =>
             {
                 DescribeProblemResponses(operation);
+                DescribeSecurity(operation, context);
                 return Task.CompletedTask;
             });
         });
 
     public static IEndpointConventionBuilder MapTicketingOpenApi(this IEndpointRouteBuilder app) =>
-        app.MapOpenApi();
+        app.MapOpenApi().AllowAnonymous();
 
     private static void Describe(OpenApiDocument document)
     {
@@ -70,9 +78,17 @@ public static class OpenApiConfiguration
             new() { Name = "Bookings", Description = "Holding seats, paying for them (the simulated provider's test tokens, e.g. tok_visa), releasing and cancelling." },
         };
 
-        // There is no authentication yet (a later issue adds it): every operation is open to anyone. One empty
-        // requirement ({}) says exactly that in OpenAPI, without inventing a security scheme that does not exist.
-        document.Security = [new OpenApiSecurityRequirement()];
+        // Bearer JWTs (roles customer, organizer, staff, admin). Operations open to anyone say so themselves.
+        document.Components ??= new OpenApiComponents();
+        document.Components.SecuritySchemes ??= new Dictionary<string, IOpenApiSecurityScheme>();
+        document.Components.SecuritySchemes[BearerScheme] = new OpenApiSecurityScheme
+        {
+            Type = SecuritySchemeType.Http,
+            Scheme = "bearer",
+            BearerFormat = "JWT",
+            Description = "A JWT with the claims sub and role (customer, organizer, staff or admin). Locally (Development), POST /api/dev/tokens issues one.",
+        };
+        document.Security = [new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, document)] = [] }];
     }
 
     private static void DescribeProblemResponses(OpenApiOperation operation)
@@ -98,6 +114,16 @@ public static class OpenApiConfiguration
             }
 
             problem.Description = description;
+            if (status == "429")
+            {
+                problem.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                problem.Headers[RetryAfterHeader] = new OpenApiHeader
+                {
+                    Description = "Seconds to wait before the limit lets this caller in again.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                };
+            }
+
             if (status == "503")
             {
                 problem.Headers ??= new Dictionary<string, IOpenApiHeader>();
@@ -107,6 +133,22 @@ public static class OpenApiConfiguration
                     Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
                 };
             }
+        }
+    }
+
+    /// <summary>
+    /// Open operations accept a request without a token ({}), or with one (a draft's organizer sees it); the others
+    /// keep the document's bearer requirement.
+    /// </summary>
+    private static void DescribeSecurity(OpenApiOperation operation, OpenApiOperationTransformerContext context)
+    {
+        if (context.Description.ActionDescriptor.EndpointMetadata.OfType<IAllowAnonymous>().Any())
+        {
+            operation.Security =
+            [
+                new OpenApiSecurityRequirement(),
+                new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(BearerScheme, context.Document)] = [] },
+            ];
         }
     }
 }

@@ -23,12 +23,13 @@ public static class BookingRouter
     }
 
     /// <summary>
-    /// The booking id for a request that carries an Idempotency-Key: the same key on the same event always
-    /// names the same booking grain, which then answers the retry itself.
+    /// The booking id for a request that carries an Idempotency-Key: the same customer's key on the same event always
+    /// names the same booking grain, which then answers the retry itself; another customer's same key names another.
     /// </summary>
-    public static Guid BookingIdFor(Guid eventId, string idempotencyKey)
+    public static Guid BookingIdFor(Guid eventId, string customerId, string idempotencyKey)
     {
-        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{eventId:N}:{idempotencyKey}"));
+        // Lengths first, so that no (customer, key) pair can be shifted into another one.
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes($"{eventId:N}:{customerId.Length}:{customerId}:{idempotencyKey}"));
         return new Guid(hash.AsSpan(0, 16));
     }
 

@@ -23,18 +23,19 @@ public sealed class SeatInventoryReader(IGrainFactory grains)
         return (await Task.WhenAll(reads)).ToDictionary(r => r.Id, r => r.Total);
     }
 
-    public async Task<IReadOnlyList<SeatView>> GetSeatsAsync(EventLayout layout, SectionLayout section)
+    /// <summary>The seats of rows <paramref name="fromRow"/> to <paramref name="toRow"/>, asking only the blocks that own them.</summary>
+    public async Task<IReadOnlyList<SeatView>> GetSeatsAsync(EventLayout layout, SectionLayout section, int fromRow, int toRow)
     {
+        var blocks = section.Blocks.Where(b => b.LastRow >= fromRow && b.FirstRow <= toRow).ToList();
         if (layout.Status == EventStatus.Draft)
         {
-            return section.Blocks
-                .SelectMany(b => Enumerable.Range(b.FirstRow, b.RowCount))
+            return Enumerable.Range(fromRow, toRow - fromRow + 1)
                 .SelectMany(row => Enumerable.Range(1, section.Section.SeatsPerRow).Select(n => new SeatView(new SeatPosition(row, n), SeatStatus.Free)))
                 .ToList();
         }
 
-        var blocks = await Task.WhenAll(section.Blocks.Select(b => Block(b).GetSeats()));
-        return blocks.SelectMany(seats => seats).ToList();
+        var seats = await Task.WhenAll(blocks.Select(b => Block(b).GetSeats()));
+        return seats.SelectMany(s => s).Where(s => s.Position.Row >= fromRow && s.Position.Row <= toRow).ToList();
     }
 
     public static IReadOnlyDictionary<string, SeatCounts> AllFree(IEnumerable<SectionDefinition> sections) =>

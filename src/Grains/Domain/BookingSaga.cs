@@ -167,6 +167,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
 
         booking.EventId = plan.EventId;
         booking.Email = plan.Email;
+        booking.CustomerId = plan.CustomerId;
         booking.RequestFingerprint = plan.RequestFingerprint;
         booking.Status = BookingStatus.Held;
         booking.Seats = outcome.Parts

@@ -52,6 +52,12 @@ public sealed class BookingState
     /// <summary>Where a RefundPending booking goes once its refund succeeds: Cancelled or Refunded.</summary>
     [Id(16)] public BookingStatus StatusAfterRefund { get; set; }
 
+    /// <summary>The customer (token subject) who owns the booking; null for bookings made without one.</summary>
+    [Id(17)] public string? CustomerId { get; set; }
+
+    /// <summary>Whether <paramref name="customerId"/> may see and change the booking; null stands for anyone (an admin).</summary>
+    public bool IsOwnedBy(string? customerId) => customerId is null || CustomerId == customerId;
+
     public bool Exists => RequestFingerprint is not null;
 
     public bool IsHeldAt(DateTimeOffset now) => Status == BookingStatus.Held && now < ExpiresAt;
@@ -86,5 +92,5 @@ public sealed class BookingState
     }
 
     public BookingView ToView(Guid id, DateTimeOffset now) =>
-        new(id, EventId, StatusAt(now), Email, Seats, Section, Quantity, ExpiresAt, Total, CreatedAt, Payment, Refunds, Tickets, Reason);
+        new(id, EventId, StatusAt(now), Email, Seats, Section, Quantity, ExpiresAt, Total, CreatedAt, Payment, Refunds, Tickets, Reason, CustomerId);
 }

@@ -11,7 +11,19 @@ public sealed class EventState
 
     [Id(2)] public DateTimeOffset CreatedAt { get; set; }
 
+    /// <summary>The organizer (token subject) who created the event and alone may change it.</summary>
+    [Id(3)] public string? OwnerId { get; set; }
+
+    /// <summary>Once cancelled: the bookings still to cancel, worked off in the background a batch at a time.</summary>
+    [Id(4)] public List<Guid>? BookingsToCancel { get; set; }
+
+    [Id(5)] public int BookingsCancelled { get; set; }
+
     public bool Exists => Definition is not null;
+
+    public EventCancellation? Cancellation => Status == EventStatus.Cancelled && BookingsToCancel is { } pending
+        ? new EventCancellation(BookingsCancelled + pending.Count, BookingsCancelled, pending.Count == 0)
+        : null;
 }
 
 /// <summary>The event's sales lifecycle: Draft → OnSale → SalesClosed | Cancelled. Only a draft can change.</summary>

@@ -21,7 +21,13 @@ public static class OperationsExtensions
 {
     private const string ReadyTag = "ready";
 
-    public static WebApplicationBuilder AddTicketingOperations(this WebApplicationBuilder builder)
+    /// <summary>The role that opens the dashboard with a bearer token.</summary>
+    public const string AdminRole = "admin";
+
+    /// <param name="adminScheme">
+    /// An authentication scheme (the API's bearer tokens) whose "admin" role also opens the dashboard, besides its Basic credentials.
+    /// </param>
+    public static WebApplicationBuilder AddTicketingOperations(this WebApplicationBuilder builder, string? adminScheme = null)
     {
         if (!builder.Environment.IsDevelopment())
         {
@@ -50,9 +56,18 @@ public static class OperationsExtensions
         builder.Services.AddValidatedOptions<DashboardCredentials>(builder.Configuration, DashboardCredentials.SectionName);
         builder.Services.AddAuthentication()
             .AddScheme<AuthenticationSchemeOptions, DashboardAuthenticationHandler>(DashboardAuthenticationHandler.SchemeName, null);
-        builder.Services.AddAuthorization(o => o.AddPolicy(DashboardAuthenticationHandler.Policy, policy => policy
-            .AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName)
-            .RequireAuthenticatedUser()));
+        builder.Services.AddValidatedOptions<MetricsAccessOptions>(builder.Configuration, MetricsAccessOptions.SectionName);
+        builder.Services.AddAuthorization(o => o.AddPolicy(DashboardAuthenticationHandler.Policy, policy =>
+        {
+            policy.AddAuthenticationSchemes(DashboardAuthenticationHandler.SchemeName);
+            if (adminScheme is not null)
+            {
+                policy.AddAuthenticationSchemes(adminScheme);
+            }
+
+            policy.RequireAssertion(context => context.User.Identities.Any(identity => identity.IsAuthenticated
+                && (identity.AuthenticationType == DashboardAuthenticationHandler.SchemeName || identity.HasClaim(identity.RoleClaimType, AdminRole))));
+        }));
 
         // On SIGTERM the silo stops taking work, lets grains finish and leaves the membership within this time.
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(DeploymentContract.ShutdownSeconds));
@@ -63,17 +78,23 @@ public static class OperationsExtensions
     {
         app.UseAuthentication();
         app.UseAuthorization();
+        app.UseMiddleware<MetricsAccessMiddleware>();
 
         // Live: the process answers. Ready: it can serve grains (and reach PostgreSQL when configured).
-        app.MapHealthChecks(DeploymentContract.LivenessPath, new HealthCheckOptions { Predicate = _ => false });
-        app.MapHealthChecks(DeploymentContract.ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) });
-        app.MapPrometheusScrapingEndpoint(DeploymentContract.MetricsPath);
+        app.MapHealthChecks(DeploymentContract.LivenessPath, new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks(DeploymentContract.ReadinessPath, new HealthCheckOptions { Predicate = check => check.Tags.Contains(ReadyTag) }).AllowAnonymous();
+        // Open to whoever Metrics:AllowedNetworks lets in (everyone when it is empty); see MetricsAccessMiddleware.
+        app.MapPrometheusScrapingEndpoint(DeploymentContract.MetricsPath).AllowAnonymous();
         // Where grains run, create the business meters now rather than with the first booking, so that a scrape
         // lists them from the start. (An API in client mode has none: the silos record them.)
         app.Services.GetService<TicketingMetrics>();
 
         var dashboard = app.MapOrleansDashboard(routePrefix: DeploymentContract.DashboardPath);
-        if (!app.Environment.IsDevelopment())
+        if (app.Environment.IsDevelopment())
+        {
+            dashboard.AllowAnonymous();
+        }
+        else
         {
             dashboard.RequireAuthorization(DashboardAuthenticationHandler.Policy);
         }
