@@ -5,6 +5,8 @@
 #   bench/memory.sh [HOLDS]        default 50000
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The API checks tokens with this key and the load generator signs its customers' tokens with it.
+export Jwt__SigningKey=${Jwt__SigningKey:-$(head -c 48 /dev/urandom | base64 | tr -d '\n')}
 holds=${1:-50000}
 port=${MEMORY_PORT:-18090}
 dotnet build "$root/src/Api" -c Release -v quiet -nologo >/dev/null

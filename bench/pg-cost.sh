@@ -6,6 +6,8 @@
 #   ConnectionStrings__Ticketing=... bench/pg-cost.sh [GrainStorage] [DURATION]   GrainStorage: GroupCommit (default) | AdoNet
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
+# The API checks tokens with this key and the load generator signs its customers' tokens with it.
+export Jwt__SigningKey=${Jwt__SigningKey:-$(head -c 48 /dev/urandom | base64 | tr -d '\n')}
 storage=${1:-GroupCommit}
 duration=${2:-10s}
 : "${ConnectionStrings__Ticketing:?set ConnectionStrings__Ticketing to a PostgreSQL server}"
