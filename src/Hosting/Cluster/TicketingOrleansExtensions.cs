@@ -1,3 +1,4 @@
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -163,7 +164,8 @@ public static class TicketingOrleansExtensions
             connectionString,
             new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
             services.GetRequiredService<IActivatorProvider>(),
-            services.GetRequiredService<IOptions<GroupCommitStorageOptions>>().Value));
+            services.GetRequiredService<IOptions<GroupCommitStorageOptions>>().Value,
+            services.GetService<IMeterFactory>()));
         return silo;
     }
 

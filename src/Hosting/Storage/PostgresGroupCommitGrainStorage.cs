@@ -1,9 +1,11 @@
 using System.ComponentModel.DataAnnotations;
+using System.Diagnostics.Metrics;
 using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
+using Ticketing.Grains;
 
 namespace Ticketing.Hosting.Storage;
 
@@ -53,6 +55,8 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly GroupCommitQueue<StorageCall> _reads;
     private readonly GroupCommitQueue<StorageCall> _writes;
     private long _writeBatches;
+    private readonly Counter<long>? _batches;
+    private readonly Counter<long>? _statements;
 
     public PostgresGroupCommitGrainStorage(
         string name,
@@ -60,7 +64,8 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         string connectionString,
         IGrainStorageSerializer serializer,
         IActivatorProvider activators,
-        GroupCommitStorageOptions options)
+        GroupCommitStorageOptions options,
+        IMeterFactory? meters = null)
     {
         _name = name;
         _serviceId = serviceId;
@@ -72,6 +77,10 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         builder.ConnectionStringBuilder.MaxAutoPrepare = 8;
         builder.ConnectionStringBuilder.AutoPrepareMinUsages = 2;
         _dataSource = builder.Build();
+        // What each book-and-release costs the database, for operators and bench/pg-cost.sh.
+        var meter = meters?.Create(TicketingMetrics.MeterName);
+        _batches = meter?.CreateCounter<long>("ticketing.storage.batches", "{batch}", "Round trips of grain storage batches (a write batch also commits).");
+        _statements = meter?.CreateCounter<long>("ticketing.storage.statements", "{statement}", "Grain reads and writes sent in batches.");
         _reads = new GroupCommitQueue<StorageCall>(batch => RunBatchAsync(batch, transactional: false), options.MaxBatchSize, options.Readers);
         _writes = new GroupCommitQueue<StorageCall>(batch => RunBatchAsync(batch, transactional: true), options.MaxBatchSize, options.Writers);
     }
@@ -195,6 +204,9 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             return;
         }
 
+        var kind = new KeyValuePair<string, object?>("kind", transactional ? "write" : "read");
+        _batches?.Add(1, kind);
+        _statements?.Add(batch.Count, kind);
         for (var i = 0; i < batch.Count; i++)
         {
             batch[i].Answer.TrySetResult(answers[i]);
