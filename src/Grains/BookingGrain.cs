@@ -65,6 +65,9 @@ public sealed class BookingGrain(
 
     public async Task<bool> Release() => !IsNotFound(await RunAsync(saga => saga.Release(clock.GetUtcNow())));
 
+    public async Task<BookingCommandResult> ReleaseHold() =>
+        CommandResult(await RunAsync(saga => saga.Release(clock.GetUtcNow())));
+
     public async Task<BookingCommandResult> Pay(string paymentToken) =>
         CommandResult(await RunAsync(saga => saga.Pay(paymentToken, clock.GetUtcNow())));
 

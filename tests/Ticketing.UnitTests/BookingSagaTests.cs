@@ -28,6 +28,7 @@ public sealed class BookingSagaTests
     private const string Reused = "RefuseHold IdempotencyKeyReused";
     private const string NotPayable = "Reply NotPayable";
     private const string NotCancellable = "Reply NotCancellable";
+    private const string NotReleasable = "Reply NotReleasable";
 
     /// <summary>A booking as it stands in each status, with what the earlier steps of its life left behind.</summary>
     private static BookingState InStatus(BookingStatus status)
@@ -107,15 +108,15 @@ public sealed class BookingSagaTests
             BookingStatus.Released, BookingStatus.Released, BookingStatus.Released);
         Row(BookingStatus.Expired, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.Expired, BookingStatus.Expired, BookingStatus.Expired);
-        Row(BookingStatus.PaymentPending, Ok, Reused, "Charge", NotCancellable, Ok, Ok, StopRetries,
+        Row(BookingStatus.PaymentPending, Ok, Reused, "Charge", NotCancellable, NotReleasable, Ok, StopRetries,
             BookingStatus.PaymentPending, BookingStatus.PaymentPending, BookingStatus.PaymentPending);
-        Row(BookingStatus.Confirmed, Ok, Reused, Ok, "Refund", Ok, Ok, StopRetries,
+        Row(BookingStatus.Confirmed, Ok, Reused, Ok, "Refund", NotReleasable, Ok, StopRetries,
             BookingStatus.Confirmed, BookingStatus.Confirmed, BookingStatus.Confirmed);
         Row(BookingStatus.PaymentFailed, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.PaymentFailed, BookingStatus.PaymentFailed, BookingStatus.PaymentFailed);
         Row(BookingStatus.Cancelled, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", Ok, Ok, StopRetries,
             BookingStatus.Cancelled, BookingStatus.Cancelled, BookingStatus.Cancelled);
-        Row(BookingStatus.RefundPending, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", Ok, Ok, "Refund",
+        Row(BookingStatus.RefundPending, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", NotReleasable, Ok, "Refund",
             BookingStatus.RefundPending, BookingStatus.RefundPending, BookingStatus.RefundPending);
         Row(BookingStatus.Refunded, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.Refunded, BookingStatus.Refunded, BookingStatus.Refunded);
@@ -247,6 +248,28 @@ public sealed class BookingSagaTests
         Assert.Equal((BookingStatus.Held, 2, HoldExpiry, Now, Fingerprint), (booking.Status, booking.Quantity, booking.ExpiresAt, booking.CreatedAt, booking.RequestFingerprint));
         Assert.Equal(["A-1-1", "A-3-1"], booking.Seats);
         Assert.Equal([Block0, Block1], booking.Parts.Select(p => p.Block));
+    }
+
+    [Fact]
+    public void A_retried_hold_takes_the_expiry_its_blocks_really_have()
+    {
+        // The first attempt held both blocks, then its silo died before the booking was written: the retry asks
+        // for a later expiry, but the blocks keep the first one, and the earlier of the two lets seats go first.
+        var booking = new BookingState();
+        var saga = SagaOver(booking);
+        var request = Last<SagaStep.HoldSeats>(saga.Hold(Plan(), Now.AddMinutes(3)));
+        var firstExpiry = HoldExpiry;
+
+        var outcome = new HoldOutcome(HoldRefusal.None,
+        [
+            new HeldPart(Block0, BlockHoldResult.Held([new SeatPosition(1, 1)], 1, 9, firstExpiry.AddSeconds(1))),
+            new HeldPart(Block1, BlockHoldResult.Held([new SeatPosition(3, 1)], 1, 9, firstExpiry)),
+        ], [], 18);
+        var steps = saga.SeatsHeld(outcome, Now.AddMinutes(3));
+
+        Assert.Equal(HoldExpiry.AddMinutes(3), request.Until);
+        Assert.Equal(firstExpiry, booking.ExpiresAt);
+        Assert.Equal(firstExpiry, Assert.IsType<SagaStep.ScheduleExpiry>(steps[1]).At);
     }
 
     [Theory]

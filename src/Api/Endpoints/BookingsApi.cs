@@ -38,8 +38,10 @@ public static class BookingsApi
         bookings.MapDelete("/{bookingId:guid}", ReleaseBooking)
             .WithName("releaseBooking")
             .WithSummary("Release a booking")
-            .WithDescription("Frees a held booking's seats at once. Releasing again is also a 204.")
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .WithDescription("Frees a held booking's seats at once. Releasing again, or releasing an expired, released or failed " +
+                "booking, is also a 204. A booking that is paid or being paid (Confirmed, PaymentPending, RefundPending) is a 409 " +
+                "whose cancel member points to POST /api/bookings/{bookingId}/cancel, which refunds it.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         bookings.MapPost("/{bookingId:guid}/payment", PayBooking)
             .WithName("payBooking")
@@ -170,7 +172,13 @@ public static class BookingsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseBooking(Guid bookingId, IGrainFactory grains)
     {
-        var existed = await grains.GetGrain<IBookingGrain>(bookingId).Release();
-        return existed ? TypedResults.NoContent() : Problems.NotFound($"Booking {bookingId} does not exist.");
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).ReleaseHold();
+        return result.Error switch
+        {
+            BookingCommandError.None => TypedResults.NoContent(),
+            BookingCommandError.NotReleasable => Problems.Conflict(result.Message!,
+                new Dictionary<string, object?> { ["cancel"] = $"/api/bookings/{bookingId}/cancel" }),
+            _ => CommandProblem(bookingId, result),
+        };
     }
 }

@@ -113,13 +113,22 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         }
     }
 
-    /// <summary>The customer lets the hold go. Only a live hold is released; anything else is left as it is.</summary>
+    /// <summary>
+    /// The customer lets the hold go. Only a live hold is released; a booking that is paid or being paid is refused
+    /// (only a cancellation gives its money back); an ended one is left as it is.
+    /// </summary>
     public IReadOnlyList<SagaStep> Release(DateTimeOffset now)
     {
         Begin(Command.Other, now);
         if (!booking.Exists)
         {
             return [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+        }
+
+        if (booking.Status is BookingStatus.PaymentPending or BookingStatus.Confirmed or BookingStatus.RefundPending)
+        {
+            return [new SagaStep.Reply(BookingCommandError.NotReleasable,
+                $"A booking that is {booking.Status} is paid or being paid and cannot be released; cancel it instead (a confirmed booking is refunded).")];
         }
 
         return booking.IsHeldAt(now)
@@ -174,7 +183,12 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
             .ToList();
         booking.Section = plan.Section;
         booking.Quantity = outcome.Parts.Sum(p => p.Result.Quantity);
-        booking.ExpiresAt = request.Until;
+        // A retry after a crash finds the first attempt's holds, which end when they ended then: the booking
+        // reports when its seats are really let go, the earliest of its blocks.
+        booking.ExpiresAt = outcome.Parts
+            .Select(p => p.Result.ExpiresAt ?? request.Until)
+            .DefaultIfEmpty(request.Until)
+            .Min();
         booking.Total = plan.Total;
         booking.CreatedAt = _startedAt;
         booking.Parts = outcome.Parts.Select(p => new BookingPart(p.Block, p.Result.Seats, p.Result.Quantity)).ToList();
