@@ -14,9 +14,12 @@ public sealed class SimulatedPaymentOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long a <c>tok_visa_slow</c> charge takes before it succeeds.</summary>
+    /// <summary>
+    /// How long a <c>tok_visa_slow</c> charge takes before it succeeds: by default well inside the default attempt
+    /// timeout (3 s), so that it succeeds on its first attempt.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>How many refund attempts of a <c>tok_refund_fails</c> charge fail before one succeeds.</summary>
     [Range(0, int.MaxValue)]
@@ -31,7 +34,9 @@ public sealed record SimulatedTransaction(string IdempotencyKey, string Referenc
 /// <c>tok_visa</c> succeeds; <c>tok_declined</c> and <c>tok_insufficient_funds</c> are declined; <c>tok_timeout</c>
 /// never answers; <c>tok_flaky</c> fails transiently twice, then succeeds; <c>tok_unavailable</c> always fails
 /// transiently; <c>tok_visa_slow</c> succeeds after <see cref="SimulatedPaymentOptions.SlowLatency"/>;
-/// <c>tok_refund_fails</c> charges, but its first refunds fail. Any other token is declined as invalid.
+/// <c>tok_refund_fails</c> charges, but its first refunds fail; <c>tok_lost_answer</c> charges, but its answer never
+/// arrives (the caller times out, and only a lookup by key tells it the charge went through). Any other token is
+/// declined as invalid.
 /// Idempotent like a real provider: a repeated key returns the first answer and never charges twice.
 /// </summary>
 public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> options, TimeProvider timeProvider) : IPaymentProvider
@@ -50,6 +55,13 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
     {
         var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
         await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
+        if (request.PaymentToken == "tok_lost_answer")
+        {
+            // Charged (once), but no attempt's answer ever reaches the caller.
+            Record(request, new ProviderResponse(true, $"ch_{Guid.NewGuid():N}", null));
+            await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken);
+        }
+
         if (_answers.TryGetValue(request.IdempotencyKey, out var earlier))
         {
             return earlier;
@@ -76,7 +88,18 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
             _ => new ProviderResponse(false, null, "invalid_token"),
         };
 
-        // Two concurrent attempts with one key: the first answer stored wins, as at a real provider.
+        return Record(request, response);
+    }
+
+    public async Task<ProviderResponse?> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
+        return _answers.TryGetValue(idempotencyKey, out var answer) ? answer : null;
+    }
+
+    /// <summary>Two concurrent attempts with one key: the first answer stored wins, as at a real provider.</summary>
+    private ProviderResponse Record(ChargeRequest request, ProviderResponse response)
+    {
         var answer = _answers.GetOrAdd(request.IdempotencyKey, response);
         if (ReferenceEquals(answer, response) && response.Approved)
         {
