@@ -66,7 +66,7 @@ public sealed class EventGrain(
 
         // Blocks first: once the event says OnSale, every block must already accept holds.
         var layout = Layout();
-        await Task.WhenAll(layout.Sections.SelectMany(s => s.Blocks).Select(b => Block(b).Open(b)));
+        await BoundedFanOut.ForEachAsync(layout.Sections.SelectMany(s => s.Blocks), b => Block(b).Open(b));
         return await MoveTo(EventStatus.OnSale);
     }
 
@@ -135,7 +135,7 @@ public sealed class EventGrain(
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(Layout().Sections.SelectMany(s => s.Blocks).Select(b => cancel ? Block(b).Cancel() : Block(b).Close()));
+        return BoundedFanOut.ForEachAsync(Layout().Sections.SelectMany(s => s.Blocks), b => cancel ? Block(b).Cancel() : Block(b).Close());
     }
 
     private async Task<EventCommandResult> MoveTo(EventStatus status)
