@@ -47,8 +47,10 @@ public static class BookingsApi
             .WithName("payBooking")
             .WithSummary("Pay a held booking")
             .WithDescription("Charges the booking's total and confirms it with one ticket per seat. Declined: 402; provider " +
-                "unavailable: 503; timed out: 504 (each leaves the booking PaymentFailed and frees its seats, shown in the " +
-                "problem's booking). An expired, released or failed booking: 409. Paying a Confirmed booking again returns it and charges nothing.")
+                "unavailable: 503 (both leave the booking PaymentFailed and free its seats, shown in the problem's booking). " +
+                "A provider that times out is asked about the charge: charged, 200; not charged, 504 and PaymentFailed; still " +
+                "silent, 504 with the booking PaymentPending, settled on its own later. An expired, released or failed booking: 409. " +
+                "Paying a Confirmed booking again returns it and charges nothing.")
             .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status504GatewayTimeout);
 
