@@ -36,10 +36,11 @@ public sealed class EventGrain(
             return NotFound();
         }
 
-        if (Event.Status != EventStatus.Draft)
+        if (Event.LayoutIsFrozen)
         {
-            return EventCommandResult.Fail(EventCommandError.InvalidTransition,
-                $"The event is {Event.Status}: its description and layout are frozen once it goes on sale.");
+            return EventCommandResult.Fail(EventCommandError.InvalidTransition, Event.Status == EventStatus.Draft
+                ? "A publish of this event started and did not finish: its layout is frozen; publish it again to finish."
+                : $"The event is {Event.Status}: its description and layout are frozen once it goes on sale.");
         }
 
         Event.Definition = definition;
@@ -62,6 +63,13 @@ public sealed class EventGrain(
         if (!EventLifecycle.CanMove(Event.Status, EventStatus.OnSale))
         {
             return InvalidTransition(EventStatus.OnSale);
+        }
+
+        if (!Event.PublishStarted)
+        {
+            // Stored before any block is opened: a publish that fails half-way leaves a layout nobody may edit.
+            Event.PublishStarted = true;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
         }
 
         // Blocks first: once the event says OnSale, every block must already accept holds.
@@ -130,7 +138,7 @@ public sealed class EventGrain(
 
     private Task CloseBlocksAsync(bool cancel)
     {
-        if (Event.Status == EventStatus.Draft)
+        if (!Event.BlocksMayBeOpen)
         {
             return Task.CompletedTask;
         }
