@@ -135,6 +135,9 @@ public enum BookingCommandError
     SeatsLost,
 
     NotCancellable,
+
+    /// <summary>The booking is paid or being paid: releasing it would keep the money; it must be cancelled (refunded).</summary>
+    NotReleasable,
 }
 
 /// <summary>The answer to a command on an existing booking: the booking as it now stands, and an error if any.</summary>

@@ -149,6 +149,13 @@ public interface IBookingGrain : IGrainWithGuidKey
     [Alias("Release")]
     Task<bool> Release();
 
+    /// <summary>
+    /// Frees a held booking's seats at once; an ended one is left as it is. A paid (or paying) booking is refused with
+    /// <see cref="BookingCommandError.NotReleasable"/>: it has to be cancelled, which refunds it.
+    /// </summary>
+    [Alias("ReleaseHold")]
+    Task<BookingCommandResult> ReleaseHold();
+
     /// <summary>Charges the booking's total and, on success, sells its seats and issues tickets.</summary>
     [Alias("Pay")]
     Task<BookingCommandResult> Pay(string paymentToken);
@@ -165,8 +172,8 @@ public interface IBookingGrain : IGrainWithGuidKey
     [Alias("GetFor")]
     Task<BookingView?> Get(string? customerId);
 
-    [Alias("ReleaseFor")]
-    Task<bool> Release(string? customerId);
+    [Alias("ReleaseHoldFor")]
+    Task<BookingCommandResult> ReleaseHold(string? customerId);
 
     [Alias("PayFor")]
     Task<BookingCommandResult> Pay(string paymentToken, string? customerId);

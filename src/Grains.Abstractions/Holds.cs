@@ -23,19 +23,23 @@ public enum HoldRefusal
     NotOnSale,
 }
 
-/// <summary>What one seat block answered to a hold.</summary>
+/// <summary>
+/// What one seat block answered to a hold. <see cref="ExpiresAt"/> is when the block's hold really ends: a retried hold
+/// gets the first attempt's expiry, not the one it asked for.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("BlockHoldResult")]
 public sealed record BlockHoldResult(
     [property: Id(0)] HoldRefusal Refusal,
     [property: Id(1)] IReadOnlyList<SeatPosition> Seats,
     [property: Id(2)] int Quantity,
     [property: Id(3)] IReadOnlyList<SeatPosition> Unavailable,
-    [property: Id(4)] int Free)
+    [property: Id(4)] int Free,
+    [property: Id(5)] DateTimeOffset? ExpiresAt = null)
 {
     public bool Succeeded => Refusal == HoldRefusal.None;
 
-    public static BlockHoldResult Held(IReadOnlyList<SeatPosition> seats, int quantity, int free) =>
-        new(HoldRefusal.None, seats, quantity, [], free);
+    public static BlockHoldResult Held(IReadOnlyList<SeatPosition> seats, int quantity, int free, DateTimeOffset? expiresAt = null) =>
+        new(HoldRefusal.None, seats, quantity, [], free, expiresAt);
 
     public static BlockHoldResult Refused(HoldRefusal refusal, int free, IReadOnlyList<SeatPosition>? unavailable = null) =>
         new(refusal, [], 0, unavailable ?? [], free);

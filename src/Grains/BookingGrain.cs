@@ -10,7 +10,7 @@ namespace Ticketing.Grains;
 
 /// <summary>
 /// The shell of a booking: runs the steps <see cref="BookingSaga"/> decides (storage, seat blocks, the payment
-/// gateway, the expiry timer, the refund reminder, the stream, metrics). Not reentrant: its calls run one at a
+/// gateway, the expiry timer, the resume reminder, the stream, metrics). Not reentrant: its calls run one at a
 /// time, so concurrent or retried requests for one booking can neither hold its seats twice nor charge it twice.
 /// Placed on the silo whose gateway took the request: a new booking per hold should not cost a hop to another silo.
 /// </summary>
@@ -24,7 +24,11 @@ public sealed class BookingGrain(
     TicketingMetrics metrics,
     ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
 {
-    private const string RefundReminder = "refund-retry";
+    /// <summary>Drives a PaymentPending or RefundPending booking to its end after a crash or an unanswered provider call.</summary>
+    private const string ResumeReminder = "saga-resume";
+
+    /// <summary>The name refund retries were registered under before "saga-resume"; such reminders are still honoured.</summary>
+    private const string LegacyRefundReminder = "refund-retry";
 
     private IGrainTimer? _expiryTimer;
     private Task _published = Task.CompletedTask;
@@ -102,6 +106,9 @@ public sealed class BookingGrain(
 
     public async Task<bool> Release() => !IsNotFound(await RunAsync(saga => saga.Release(clock.GetUtcNow())));
 
+    public async Task<BookingCommandResult> ReleaseHold() =>
+        CommandResult(await RunAsync(saga => saga.Release(clock.GetUtcNow())));
+
     public async Task<BookingCommandResult> Pay(string paymentToken) =>
         CommandResult(await RunAsync(saga => saga.Pay(paymentToken, clock.GetUtcNow())));
 
@@ -110,7 +117,8 @@ public sealed class BookingGrain(
 
     public Task<BookingView?> Get(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult<BookingView?>(null) : Get();
 
-    public Task<bool> Release(string? customerId) => Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(false) : Release();
+    public Task<BookingCommandResult> ReleaseHold(string? customerId) =>
+        Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : ReleaseHold();
 
     public Task<BookingCommandResult> Pay(string paymentToken, string? customerId) =>
         Booking.Exists && !Booking.IsOwnedBy(customerId) ? Task.FromResult(NotYours()) : Pay(paymentToken);
@@ -123,9 +131,9 @@ public sealed class BookingGrain(
 
     public async Task ReceiveReminder(string reminderName, TickStatus status)
     {
-        if (reminderName == RefundReminder)
+        if (reminderName is ResumeReminder or LegacyRefundReminder)
         {
-            await RunAsync(saga => saga.RefundReminderFired(clock.GetUtcNow()));
+            await RunAsync(saga => saga.ResumeDue(clock.GetUtcNow()));
         }
     }
 
@@ -156,6 +164,7 @@ public sealed class BookingGrain(
         SagaStep.ExtendHolds extend => saga.HoldsExtended(
             (await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ExtendHold(Id, extend.Until)))).All(ok => ok), clock.GetUtcNow()),
         SagaStep.Charge charge => saga.Charged(await ChargeAsync(charge.Request), clock.GetUtcNow()),
+        SagaStep.LookUpCharge lookUp => saga.ChargeLookedUp(await gateway.GetChargeAsync(lookUp.IdempotencyKey), clock.GetUtcNow()),
         SagaStep.Sell sell => saga.Sold(await Task.WhenAll(sell.Parts.Select(p => Block(p.Block).Sell(Id))), clock.GetUtcNow()),
         SagaStep.HoldAgain again => saga.HeldAgain(await HoldAgainAsync(again), clock.GetUtcNow()),
         SagaStep.Refund refund => saga.Refunded(await gateway.RefundAsync(refund.Request), clock.GetUtcNow()),
@@ -175,20 +184,23 @@ public sealed class BookingGrain(
             case SagaStep.ReleaseHolds: await ReleaseAllAsync(); break;
             case SagaStep.ReturnSoldSeats: await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ReturnSold(Id))); break;
             case SagaStep.ScheduleExpiry expiry: ScheduleExpiry(expiry.At); break;
-            case SagaStep.StartRefundRetries:
-                await this.RegisterOrUpdateReminder(RefundReminder, sagaOptions.Value.RefundRetryPeriod, sagaOptions.Value.RefundRetryPeriod);
+            case SagaStep.StartResumeReminder:
+                await this.RegisterOrUpdateReminder(ResumeReminder, sagaOptions.Value.RefundRetryPeriod, sagaOptions.Value.RefundRetryPeriod);
                 break;
-            case SagaStep.StopRefundRetries: await StopRefundRetriesAsync(); break;
+            case SagaStep.StopResumeReminder: await StopResumeRemindersAsync(); break;
             case SagaStep.LeaveMemory: DeactivateOnIdle(); break;
             default: throw new InvalidOperationException($"{effect} is not an effect: only the last step of a decision may be a request or an answer.");
         }
     }
 
-    private async Task StopRefundRetriesAsync()
+    private async Task StopResumeRemindersAsync()
     {
-        if (await this.GetReminder(RefundReminder) is { } reminder)
+        foreach (var name in new[] { ResumeReminder, LegacyRefundReminder })
         {
-            await this.UnregisterReminder(reminder);
+            if (await this.GetReminder(name) is { } reminder)
+            {
+                await this.UnregisterReminder(reminder);
+            }
         }
     }
 

@@ -55,10 +55,11 @@ public sealed class EventGrain(
             return NotFound();
         }
 
-        if (Event.Status != EventStatus.Draft)
+        if (Event.LayoutIsFrozen)
         {
-            return EventCommandResult.Fail(EventCommandError.InvalidTransition,
-                $"The event is {Event.Status}: its description and layout are frozen once it goes on sale.");
+            return EventCommandResult.Fail(EventCommandError.InvalidTransition, Event.Status == EventStatus.Draft
+                ? "A publish of this event started and did not finish: its layout is frozen; publish it again to finish."
+                : $"The event is {Event.Status}: its description and layout are frozen once it goes on sale.");
         }
 
         Event.Definition = definition;
@@ -83,9 +84,16 @@ public sealed class EventGrain(
             return InvalidTransition(EventStatus.OnSale);
         }
 
+        if (!Event.PublishStarted)
+        {
+            // Stored before any block is opened: a publish that fails half-way leaves a layout nobody may edit.
+            Event.PublishStarted = true;
+            await state.WriteOrReloadAsync(DeactivateOnIdle);
+        }
+
         // Blocks first: once the event says OnSale, every block must already accept holds.
         var layout = Layout();
-        await Task.WhenAll(layout.Sections.SelectMany(s => s.Blocks).Select(b => Block(b).Open(b)));
+        await BoundedFanOut.ForEachAsync(layout.Sections.SelectMany(s => s.Blocks), b => Block(b).Open(b));
         return await MoveTo(EventStatus.OnSale);
     }
 
@@ -180,12 +188,12 @@ public sealed class EventGrain(
 
     private Task CloseBlocksAsync(bool cancel)
     {
-        if (Event.Status == EventStatus.Draft)
+        if (!Event.BlocksMayBeOpen)
         {
             return Task.CompletedTask;
         }
 
-        return Task.WhenAll(Layout().Sections.SelectMany(s => s.Blocks).Select(b => cancel ? Block(b).Cancel() : Block(b).Close()));
+        return BoundedFanOut.ForEachAsync(Layout().Sections.SelectMany(s => s.Blocks), b => cancel ? Block(b).Cancel() : Block(b).Close());
     }
 
     private async Task<EventCommandResult> MoveTo(EventStatus status)

@@ -18,10 +18,10 @@ public sealed class BoundedWorkTests(TicketingApiFactory factory) : IClassFixtur
     public async Task An_event_past_the_seat_or_section_caps_is_a_400_saying_so()
     {
         var tooBig = await _client.PostAsJsonAsync("/api/events", Api.Event(sections: [new { id = "GA", name = "Field", capacity = 1_000_000, price = 1m }]));
-        var tooMany = await _client.PostAsJsonAsync("/api/events", Api.Event(sections: Sections(201, 1, 1)));
+        var tooMany = await _client.PostAsJsonAsync("/api/events", Api.Event(sections: Sections(401, 1, 1)));
 
         Assert.Contains("at most 200000 places", (await tooBig.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
-        Assert.Contains("at most 200 sections", (await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
+        Assert.Contains("at most 400 sections", (await tooMany.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString());
     }
 
     [Fact]

@@ -191,6 +191,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.Equal(HttpStatusCode.NoContent, await SendAsync(HttpMethod.Delete, $"/api/bookings/{released}"));
         Assert.Equal(HttpStatusCode.Conflict, await PayAsync(released, "tok_visa"));
 
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Delete, $"/api/bookings/{paid}"));
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, $"/api/bookings/{paid}/cancel"));
         Assert.Equal(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Post, $"/api/bookings/{released}/cancel"));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Post, $"/api/bookings/{unknown}/cancel"));

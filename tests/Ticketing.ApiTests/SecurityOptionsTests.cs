@@ -50,7 +50,7 @@ public sealed class SecurityOptionsTests
     public void Event_caps_are_checked()
     {
         Assert.Empty(Failures(new BookingOptions(), BookingOptions.SectionName));
-        var failures = Failures(new BookingOptions { MaxSeatsPerEvent = 0, MaxSectionsPerEvent = 501, MaxSeatMapPageSeats = 10 }, BookingOptions.SectionName);
+        var failures = Failures(new BookingOptions { MaxSeatsPerEvent = 0, MaxSectionsPerEvent = 1001, MaxSeatMapPageSeats = 10 }, BookingOptions.SectionName);
 
         Assert.Equal(3, failures.Count);
     }

@@ -24,10 +24,11 @@ public sealed class BookingSagaTests
     private const string Ok = "Reply";
     private const string Release = "ReleaseHolds, Persist, Publish BookingReleased, LeaveMemory, Reply";
     private const string Expire = "Persist, Publish BookingExpired, LeaveMemory";
-    private const string StopRetries = "StopRefundRetries, Reply";
+    private const string StopRetries = "StopResumeReminder, Reply";
     private const string Reused = "RefuseHold IdempotencyKeyReused";
     private const string NotPayable = "Reply NotPayable";
     private const string NotCancellable = "Reply NotCancellable";
+    private const string NotReleasable = "Reply NotReleasable";
 
     /// <summary>A booking as it stands in each status, with what the earlier steps of its life left behind.</summary>
     private static BookingState InStatus(BookingStatus status)
@@ -107,15 +108,15 @@ public sealed class BookingSagaTests
             BookingStatus.Released, BookingStatus.Released, BookingStatus.Released);
         Row(BookingStatus.Expired, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.Expired, BookingStatus.Expired, BookingStatus.Expired);
-        Row(BookingStatus.PaymentPending, Ok, Reused, "Charge", NotCancellable, Ok, Ok, StopRetries,
+        Row(BookingStatus.PaymentPending, Ok, Reused, "Charge", NotCancellable, NotReleasable, Ok, "LookUpCharge",
             BookingStatus.PaymentPending, BookingStatus.PaymentPending, BookingStatus.PaymentPending);
-        Row(BookingStatus.Confirmed, Ok, Reused, Ok, "Refund", Ok, Ok, StopRetries,
-            BookingStatus.Confirmed, BookingStatus.Confirmed, BookingStatus.Confirmed);
+        Row(BookingStatus.Confirmed, Ok, Reused, Ok, "StartResumeReminder, Persist, Refund", NotReleasable, Ok, StopRetries,
+            BookingStatus.Confirmed, BookingStatus.RefundPending, BookingStatus.Confirmed);
         Row(BookingStatus.PaymentFailed, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.PaymentFailed, BookingStatus.PaymentFailed, BookingStatus.PaymentFailed);
         Row(BookingStatus.Cancelled, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", Ok, Ok, StopRetries,
             BookingStatus.Cancelled, BookingStatus.Cancelled, BookingStatus.Cancelled);
-        Row(BookingStatus.RefundPending, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", Ok, Ok, "Refund",
+        Row(BookingStatus.RefundPending, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", NotReleasable, Ok, "Refund",
             BookingStatus.RefundPending, BookingStatus.RefundPending, BookingStatus.RefundPending);
         Row(BookingStatus.Refunded, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.Refunded, BookingStatus.Refunded, BookingStatus.Refunded);
@@ -146,7 +147,7 @@ public sealed class BookingSagaTests
             "Cancel" => saga.Cancel(Now),
             "Release" => saga.Release(Now),
             "ExpiryDue" => saga.ExpiryDue(Now),
-            "RefundReminder" => saga.RefundReminderFired(Now),
+            "RefundReminder" => saga.ResumeDue(Now),
             _ => throw new ArgumentOutOfRangeException(nameof(command)),
         };
 
@@ -163,7 +164,7 @@ public sealed class BookingSagaTests
         var data = new TheoryData<BookingStatus, string>();
         foreach (var status in Enum.GetValues<BookingStatus>())
         {
-            foreach (var outcome in new[] { "SeatsHeld", "HoldsExtended", "Charged", "Sold", "HeldAgain", "Refunded" })
+            foreach (var outcome in new[] { "SeatsHeld", "HoldsExtended", "Charged", "ChargeLookedUp", "Sold", "HeldAgain", "Refunded" })
             {
                 data.Add(status, outcome);
             }
@@ -185,6 +186,7 @@ public sealed class BookingSagaTests
             "SeatsHeld" => () => saga.SeatsHeld(new HoldOutcome(HoldRefusal.None, [], [], 0), Now),
             "HoldsExtended" => () => saga.HoldsExtended(true, Now),
             "Charged" => () => saga.Charged(Gateway(GatewayOutcome.Succeeded), Now),
+            "ChargeLookedUp" => () => saga.ChargeLookedUp(Gateway(GatewayOutcome.Succeeded), Now),
             "Sold" => () => saga.Sold([true, true], Now),
             "HeldAgain" => () => saga.HeldAgain(BlockHoldResult.Held([new SeatPosition(1, 1)], 1, 0), Now),
             "Refunded" => () => saga.Refunded(Gateway(GatewayOutcome.Succeeded), Now),
@@ -221,7 +223,7 @@ public sealed class BookingSagaTests
             "Cancel" => saga.Cancel(Now),
             "Release" => saga.Release(Now),
             "ExpiryDue" => saga.ExpiryDue(Now),
-            _ => saga.RefundReminderFired(Now),
+            _ => saga.ResumeDue(Now),
         };
 
         Assert.Equal(expectedSteps, Describe(steps));
@@ -249,6 +251,28 @@ public sealed class BookingSagaTests
         Assert.Equal([Block0, Block1], booking.Parts.Select(p => p.Block));
     }
 
+    [Fact]
+    public void A_retried_hold_takes_the_expiry_its_blocks_really_have()
+    {
+        // The first attempt held both blocks, then its silo died before the booking was written: the retry asks
+        // for a later expiry, but the blocks keep the first one, and the earlier of the two lets seats go first.
+        var booking = new BookingState();
+        var saga = SagaOver(booking);
+        var request = Last<SagaStep.HoldSeats>(saga.Hold(Plan(), Now.AddMinutes(3)));
+        var firstExpiry = HoldExpiry;
+
+        var outcome = new HoldOutcome(HoldRefusal.None,
+        [
+            new HeldPart(Block0, BlockHoldResult.Held([new SeatPosition(1, 1)], 1, 9, firstExpiry.AddSeconds(1))),
+            new HeldPart(Block1, BlockHoldResult.Held([new SeatPosition(3, 1)], 1, 9, firstExpiry)),
+        ], [], 18);
+        var steps = saga.SeatsHeld(outcome, Now.AddMinutes(3));
+
+        Assert.Equal(HoldExpiry.AddMinutes(3), request.Until);
+        Assert.Equal(firstExpiry, booking.ExpiresAt);
+        Assert.Equal(firstExpiry, Assert.IsType<SagaStep.ScheduleExpiry>(steps[1]).At);
+    }
+
     [Theory]
     [InlineData(HoldRefusal.NotOnSale, BookingError.NotOnSale, "The event is not on sale.")]
     [InlineData(HoldRefusal.NotEnoughSeats, BookingError.SeatsUnavailable, "Not enough seats are left in section A: 2 requested, 1 free.")]
@@ -274,7 +298,7 @@ public sealed class BookingSagaTests
         var saga = SagaOver(booking);
         Assert.Equal(Now + Grace, Last<SagaStep.ExtendHolds>(saga.Pay("tok_visa", Now)).Until);
         var charging = saga.HoldsExtended(true, Now);
-        Assert.Equal("Persist, Charge", Describe(charging));
+        Assert.Equal("StartResumeReminder, Persist, Charge", Describe(charging));
         Assert.Equal(BookingStatus.PaymentPending, booking.Status);
         Assert.Equal(new ChargeRequest($"booking-{BookingId:N}-charge", "tok_visa", Total, $"Booking {BookingId}"), Last<SagaStep.Charge>(charging).Request);
         return saga;
@@ -299,7 +323,6 @@ public sealed class BookingSagaTests
 
     [Theory]
     [InlineData(GatewayOutcome.Declined, BookingCommandError.Declined, PaymentStatus.Declined)]
-    [InlineData(GatewayOutcome.TimedOut, BookingCommandError.GatewayTimeout, PaymentStatus.Failed)]
     [InlineData(GatewayOutcome.Unavailable, BookingCommandError.GatewayUnavailable, PaymentStatus.Failed)]
     public void A_failed_charge_frees_the_seats_and_fails_the_booking(GatewayOutcome outcome, BookingCommandError error, PaymentStatus paymentStatus)
     {
@@ -314,6 +337,114 @@ public sealed class BookingSagaTests
         Assert.Empty(booking.Tickets);
         Assert.Equal("A booking that is PaymentFailed cannot be paid; its seats were released, book again.",
             Last<SagaStep.Reply>(SagaOver(booking).Pay("tok_visa", Now)).Message);
+    }
+
+    [Fact]
+    public void A_charge_that_timed_out_is_not_a_failure_the_saga_asks_the_provider_by_its_key()
+    {
+        var booking = InStatus(BookingStatus.Held);
+        var saga = PaymentInFlight(booking);
+
+        var steps = saga.Charged(Gateway(GatewayOutcome.TimedOut, attempts: 3), Now.AddSeconds(9));
+
+        Assert.Equal("LookUpCharge", Describe(steps));
+        Assert.Equal($"booking-{BookingId:N}-charge", Last<SagaStep.LookUpCharge>(steps).IdempotencyKey);
+        Assert.Equal((BookingStatus.PaymentPending, PaymentStatus.Pending, 3), (booking.Status, booking.Payment!.Status, booking.Payment.Attempts));
+    }
+
+    /// <summary>After a timeout (the customer waits) or from the resume reminder (after a crash): what the provider says decides.</summary>
+    public static TheoryData<string, GatewayOutcome, string, BookingStatus> LookupOutcomes()
+    {
+        var data = new TheoryData<string, GatewayOutcome, string, BookingStatus>();
+        foreach (var via in new[] { "timeout", "reminder" })
+        {
+            data.Add(via, GatewayOutcome.Succeeded, "Sell 2", BookingStatus.PaymentPending);
+            data.Add(via, GatewayOutcome.Declined, "ReleaseHolds, Persist, Publish PaymentFailed, LeaveMemory, Reply Declined", BookingStatus.PaymentFailed);
+            data.Add(via, GatewayOutcome.NotFound, "ReleaseHolds, Persist, Publish PaymentFailed, LeaveMemory, Reply GatewayTimeout", BookingStatus.PaymentFailed);
+            data.Add(via, GatewayOutcome.TimedOut, via == "timeout" ? "Reply GatewayTimeout" : "Reply", BookingStatus.PaymentPending);
+            data.Add(via, GatewayOutcome.Unavailable, via == "timeout" ? "Reply GatewayTimeout" : "Reply", BookingStatus.PaymentPending);
+        }
+
+        return data;
+    }
+
+    [Theory]
+    [MemberData(nameof(LookupOutcomes))]
+    public void The_provider_s_record_of_the_charge_settles_a_payment_whose_outcome_was_unknown(
+        string via, GatewayOutcome lookup, string expectedSteps, BookingStatus expectedStatus)
+    {
+        var booking = InStatus(BookingStatus.Held);
+        BookingSaga saga;
+        if (via == "timeout")
+        {
+            saga = PaymentInFlight(booking);
+            saga.Charged(Gateway(GatewayOutcome.TimedOut, attempts: 3), Now);
+        }
+        else
+        {
+            // The silo died while the charge was in flight: only the stored PaymentPending is left.
+            PaymentInFlight(booking);
+            saga = SagaOver(booking);
+            Assert.Equal("LookUpCharge", Describe(saga.ResumeDue(Now.AddMinutes(1))));
+        }
+
+        var steps = saga.ChargeLookedUp(Gateway(lookup, attempts: 1), Now.AddMinutes(1));
+
+        Assert.Equal(expectedSteps, Describe(steps));
+        Assert.Equal(expectedStatus, booking.Status);
+        Assert.Equal(via == "timeout" ? 3 : 0, booking.Payment!.Attempts);
+        if (lookup is GatewayOutcome.TimedOut or GatewayOutcome.Unavailable)
+        {
+            // Still unknown: nothing is freed or failed; the resume reminder asks again later.
+            Assert.Equal(PaymentStatus.Pending, booking.Payment.Status);
+            Assert.DoesNotContain(steps, s => s is SagaStep.ReleaseHolds or SagaStep.Persist);
+            if (via == "timeout")
+            {
+                Assert.Equal(BookingSaga.OutcomeUnknownMessage, Last<SagaStep.Reply>(steps).Message);
+            }
+        }
+
+        if (lookup == GatewayOutcome.Succeeded)
+        {
+            Assert.Equal("Persist, Publish BookingConfirmed, LeaveMemory, Reply", Describe(saga.Sold([true, true], Now.AddMinutes(1))));
+            Assert.Equal((BookingStatus.Confirmed, PaymentStatus.Succeeded, "gw_ref"), (booking.Status, booking.Payment.Status, booking.Payment.GatewayReference));
+            Assert.Equal(2, booking.Tickets.Count);
+        }
+
+        if (lookup == GatewayOutcome.NotFound)
+        {
+            Assert.Equal(PaymentStatus.Failed, booking.Payment.Status);
+            Assert.Equal(via == "timeout" ? "Payment failed: TimedOut" : $"Payment failed: {BookingSaga.NeverChargedReason}", booking.Reason);
+        }
+    }
+
+    [Fact]
+    public void The_resume_reminder_stops_itself_once_the_booking_has_ended()
+    {
+        foreach (var status in new[] { BookingStatus.Confirmed, BookingStatus.PaymentFailed, BookingStatus.Cancelled, BookingStatus.Refunded, BookingStatus.Held })
+        {
+            Assert.Equal(StopRetries, Describe(SagaOver(InStatus(status)).ResumeDue(Now)));
+        }
+    }
+
+    [Fact]
+    public void A_cancellation_cut_off_after_its_refund_pending_was_stored_is_finished_by_the_reminder()
+    {
+        var booking = InStatus(BookingStatus.Confirmed);
+        var cancel = SagaOver(booking).Cancel(Now);
+        Assert.Equal("StartResumeReminder, Persist, Refund", Describe(cancel));
+        Assert.Equal((BookingStatus.RefundPending, BookingStatus.Cancelled), (booking.Status, booking.StatusAfterRefund));
+        Assert.Equal(PaymentStatus.Pending, Assert.Single(booking.Refunds).Status);
+
+        // The silo died before the provider answered; the reminder fires on another silo.
+        var resumed = SagaOver(booking);
+        var refund = Last<SagaStep.Refund>(resumed.ResumeDue(Now.AddMinutes(1)));
+        var done = resumed.Refunded(Gateway(GatewayOutcome.Succeeded), Now.AddMinutes(1));
+
+        Assert.Equal($"booking-{BookingId:N}-refund", refund.Request.IdempotencyKey);
+        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopResumeReminder, ReturnSoldSeats, Reply", Describe(done));
+        Assert.Equal(BookingStatus.Cancelled, booking.Status);
+        Assert.Equal(PaymentStatus.Succeeded, Assert.Single(booking.Refunds).Status);
     }
 
     [Fact]
@@ -413,11 +544,12 @@ public sealed class BookingSagaTests
             return saga.Sold([false], Now);
         }
 
-        Assert.Equal("ReleaseHolds, ReturnSoldSeats, Refund", Describe(refunding));
+        Assert.Equal("ReleaseHolds, ReturnSoldSeats, StartResumeReminder, Persist, Refund", Describe(refunding));
+        Assert.Equal((BookingStatus.RefundPending, BookingStatus.Refunded), (booking.Status, booking.StatusAfterRefund));
         Assert.Equal(new RefundRequest($"booking-{BookingId:N}-refund", "gw_ref", Total), Last<SagaStep.Refund>(refunding).Request);
         var steps = saga.Refunded(Gateway(GatewayOutcome.Succeeded), Now.AddSeconds(5));
 
-        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopRefundRetries, Reply SeatsLost", Describe(steps));
+        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopResumeReminder, Reply SeatsLost", Describe(steps));
         Assert.Equal(BookingSaga.SeatsLostReason, Last<SagaStep.Reply>(steps).Message);
         Assert.Equal(BookingStatus.Refunded, booking.Status);
         var refund = Assert.Single(booking.Refunds);
@@ -435,14 +567,14 @@ public sealed class BookingSagaTests
         saga.HeldAgain(BlockHoldResult.Refused(HoldRefusal.SeatsTaken, 0), Now);
 
         var pending = saga.Refunded(Gateway(GatewayOutcome.Unavailable), Now);
-        Assert.Equal("Persist, StartRefundRetries, Reply SeatsLost", Describe(pending));
+        Assert.Equal("Persist, Reply SeatsLost", Describe(pending));
         Assert.Equal((BookingStatus.RefundPending, BookingStatus.Refunded), (booking.Status, booking.StatusAfterRefund));
 
         var retry = SagaOver(booking);
-        Assert.Equal("Refund", Describe(retry.RefundReminderFired(Now.AddMinutes(1))));
+        Assert.Equal("Refund", Describe(retry.ResumeDue(Now.AddMinutes(1))));
         var done = retry.Refunded(Gateway(GatewayOutcome.Succeeded), Now.AddMinutes(1));
 
-        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopRefundRetries, Reply", Describe(done));
+        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopResumeReminder, Reply", Describe(done));
         Assert.Equal(BookingStatus.Refunded, booking.Status);
         Assert.Equal((PaymentStatus.Succeeded, 2), (Assert.Single(booking.Refunds).Status, booking.Refunds[0].Attempts));
     }
@@ -459,7 +591,7 @@ public sealed class BookingSagaTests
 
         var steps = saga.Refunded(Gateway(GatewayOutcome.Succeeded), Now);
 
-        Assert.Equal("Persist, Publish BookingCancelled, LeaveMemory, StopRefundRetries, ReturnSoldSeats, Reply", Describe(steps));
+        Assert.Equal("Persist, Publish BookingCancelled, LeaveMemory, StopResumeReminder, ReturnSoldSeats, Reply", Describe(steps));
         Assert.Equal((BookingStatus.Cancelled, Now), (booking.Status, booking.EndedAt));
         Assert.Equal(PaymentStatus.Succeeded, Assert.Single(booking.Refunds).Status);
     }
@@ -473,27 +605,27 @@ public sealed class BookingSagaTests
 
         var pending = saga.Refunded(Gateway(GatewayOutcome.Unavailable, attempts: 3), Now);
 
-        Assert.Equal("Persist, StartRefundRetries, ReturnSoldSeats, Publish BookingCancelled, Reply", Describe(pending));
+        Assert.Equal("Persist, ReturnSoldSeats, Publish BookingCancelled, Reply", Describe(pending));
         Assert.Equal((BookingStatus.RefundPending, BookingStatus.Cancelled), (booking.Status, booking.StatusAfterRefund));
         var failed = Assert.Single(booking.Refunds);
         Assert.Equal((PaymentStatus.Failed, 3, (DateTimeOffset?)null), (failed.Status, failed.Attempts, failed.CompletedAt));
 
         // Still failing: stays pending, same record, attempts add up.
         var retry = SagaOver(booking);
-        var sameKey = Last<SagaStep.Refund>(retry.RefundReminderFired(Now.AddMinutes(1)));
+        var sameKey = Last<SagaStep.Refund>(retry.ResumeDue(Now.AddMinutes(1)));
         Assert.Equal($"booking-{BookingId:N}-refund", sameKey.Request.IdempotencyKey);
-        Assert.Equal("Persist, StartRefundRetries, Reply", Describe(retry.Refunded(Gateway(GatewayOutcome.TimedOut, attempts: 3), Now.AddMinutes(1))));
+        Assert.Equal("Persist, ReturnSoldSeats, Reply", Describe(retry.Refunded(Gateway(GatewayOutcome.TimedOut, attempts: 3), Now.AddMinutes(1))));
         Assert.Equal((BookingStatus.RefundPending, 6), (booking.Status, Assert.Single(booking.Refunds).Attempts));
 
         var last = SagaOver(booking);
-        last.RefundReminderFired(Now.AddMinutes(2));
+        last.ResumeDue(Now.AddMinutes(2));
         var done = last.Refunded(Gateway(GatewayOutcome.Succeeded), Now.AddMinutes(2));
 
-        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopRefundRetries, Reply", Describe(done));
+        Assert.Equal("Persist, Publish BookingRefunded, LeaveMemory, StopResumeReminder, ReturnSoldSeats, Reply", Describe(done));
         Assert.Equal(BookingStatus.Cancelled, booking.Status);
         var refund = Assert.Single(booking.Refunds);
         Assert.Equal((PaymentStatus.Succeeded, 7, failed.Id), (refund.Status, refund.Attempts, refund.Id));
-        Assert.Equal(StopRetries, Describe(SagaOver(booking).RefundReminderFired(Now.AddMinutes(3))));
+        Assert.Equal(StopRetries, Describe(SagaOver(booking).ResumeDue(Now.AddMinutes(3))));
     }
 
     [Fact]

@@ -120,4 +120,63 @@ public sealed class HoldCoordinatorTests
             [new BlockSeats(front, [new(1, 1)]), new BlockSeats(back, [new(2, 1)])], HoldThenFail, Release));
         Assert.Equal(0, Held);
     }
+
+    [Theory]
+    [InlineData(BestAvailableMode.AdjacentInRow, 6)]
+    [InlineData(BestAvailableMode.AnyInBlock, 8)]
+    [InlineData(BestAvailableMode.AsManyAsAvailable, 6)]
+    public async Task Best_available_spanning_blocks_leaves_nothing_held_when_a_later_call_throws(BestAvailableMode failingMode, int backSeats)
+    {
+        // Every other seat is taken, so no row has two adjacent free seats; the back block has 3 or 4 free.
+        var front = AddBlock(0, 1, 1, 6);
+        var back = AddBlock(1, 2, 1, backSeats);
+        _blocks[0].HoldSeats(Guid.NewGuid(), [new(1, 2), new(1, 4), new(1, 6)], Expiry, Now);
+        _blocks[1].HoldSeats(Guid.NewGuid(), Enumerable.Range(1, backSeats / 2).Select(i => new SeatPosition(2, 2 * i)).ToList(), Expiry, Now);
+        var calls = new List<(int Block, BestAvailableMode Mode)>();
+
+        // The back block holds, then its answer is lost: the call throws although the seats are held there.
+        Task<BlockHoldResult> HoldThenFailInBack(BlockDefinition block, int quantity, BestAvailableMode mode)
+        {
+            calls.Add((block.Index, mode));
+            var result = _blocks[block.Index].HoldBestAvailable(_booking, quantity, mode, Expiry, Now);
+            return block.Index == 1 && mode == failingMode ? Task.FromException<BlockHoldResult>(new TimeoutException()) : Task.FromResult(result);
+        }
+
+        await Assert.ThrowsAsync<TimeoutException>(() => HoldCoordinator.HoldBestAvailableAsync([front, back], 4, HoldThenFailInBack, Release));
+
+        Assert.Contains((1, failingMode), calls);
+        Assert.Equal(3 + backSeats / 2, Held);
+        Assert.DoesNotContain(_booking, _blocks[0].Bookings(Now));
+        Assert.DoesNotContain(_booking, _blocks[1].Bookings(Now));
+    }
+
+    [Fact]
+    public async Task Best_available_spanning_blocks_holds_across_both_when_nothing_fails()
+    {
+        var front = AddBlock(0, 1, 1, 6);
+        var back = AddBlock(1, 2, 1, 6);
+        _blocks[0].HoldSeats(Guid.NewGuid(), [new(1, 2), new(1, 4), new(1, 6)], Expiry, Now);
+        _blocks[1].HoldSeats(Guid.NewGuid(), [new(2, 2), new(2, 4), new(2, 6)], Expiry, Now);
+
+        var outcome = await HoldCoordinator.HoldBestAvailableAsync([front, back], 4, HoldBest, Release);
+
+        Assert.True(outcome.Succeeded);
+        Assert.Equal([3, 1], outcome.Parts.Select(p => p.Result.Quantity));
+        Assert.Equal(10, Held);
+    }
+
+    [Fact]
+    public void A_retried_hold_reports_the_expiry_its_block_really_has()
+    {
+        AddBlock(0, 1, 1, 6);
+        var first = _blocks[0].HoldSeats(_booking, [new(1, 1)], Expiry, Now);
+
+        // The same booking asks again a minute later (its first answer was lost), for a later expiry.
+        var retried = _blocks[0].HoldSeats(_booking, [new(1, 1)], Expiry.AddMinutes(1), Now.AddMinutes(1));
+
+        Assert.Equal(Expiry, first.ExpiresAt);
+        Assert.Equal(Expiry, retried.ExpiresAt);
+        Assert.Equal(first.Seats, retried.Seats);
+        Assert.Equal(1, Held);
+    }
 }

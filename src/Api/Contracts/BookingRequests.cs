@@ -120,5 +120,10 @@ public static class IdempotencyKeyHeader
         {
             errors.Add(Name, $"the header must be 1 to {MaxLength} characters.");
         }
+        else if (idempotencyKey is not null && idempotencyKey.Any(c => c is < ' ' or > '~'))
+        {
+            // Keys are compared exactly; bytes outside printable ASCII do not survive every proxy unchanged.
+            errors.Add(Name, "the header must be printable ASCII.");
+        }
     }
 }

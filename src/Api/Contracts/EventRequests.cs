@@ -23,6 +23,9 @@ public sealed partial record CreateEventRequest(
     public const int MaxRows = 1_000;
     public const int MaxGeneralAdmissionCapacity = 1_000_000;
 
+    /// <summary>Per seat or place; bounded so that a booking's total (price × seats) can never overflow.</summary>
+    public const decimal MaxPrice = 1_000_000m;
+
     [GeneratedRegex("^[A-Za-z0-9_]{1,20}$")]
     private static partial Regex SectionIdPattern();
 
@@ -117,9 +120,9 @@ public sealed partial record CreateEventRequest(
             }
 
             valid &= RequireText(section.Name, $"{path}.name", 200, errors);
-            if (section.Price is not { } price || price < 0)
+            if (section.Price is not { } price || price < 0 || price > MaxPrice)
             {
-                errors.Add($"{path}.price", "is required and must not be negative.");
+                errors.Add($"{path}.price", $"is required, from 0 to {MaxPrice:0}.");
                 valid = false;
             }
 

@@ -45,16 +45,20 @@ public static class BookingsApi
         bookings.MapDelete("/{bookingId:guid}", ReleaseBooking)
             .WithName("releaseBooking")
             .WithSummary("Release a booking")
-            .WithDescription("Frees a held booking's seats at once. Releasing again is also a 204.")
-            .ProducesProblems(StatusCodes.Status404NotFound);
+            .WithDescription("Frees a held booking's seats at once. Releasing again, or releasing an expired, released or failed " +
+                "booking, is also a 204. A booking that is paid or being paid (Confirmed, PaymentPending, RefundPending) is a 409 " +
+                "whose cancel member points to POST /api/bookings/{bookingId}/cancel, which refunds it.")
+            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict);
 
         bookings.MapPost("/{bookingId:guid}/payment", PayBooking)
             .LimitRate(SecurityExtensions.RateLimits.CustomerWrites)
             .WithName("payBooking")
             .WithSummary("Pay a held booking")
             .WithDescription("Charges the booking's total and confirms it with one ticket per seat. Declined: 402; provider " +
-                "unavailable: 503; timed out: 504 (each leaves the booking PaymentFailed and frees its seats, shown in the " +
-                "problem's booking). An expired, released or failed booking: 409. Paying a Confirmed booking again returns it and charges nothing.")
+                "unavailable: 503 (both leave the booking PaymentFailed and free its seats, shown in the problem's booking). " +
+                "A provider that times out is asked about the charge: charged, 200; not charged, 504 and PaymentFailed; still " +
+                "silent, 504 with the booking PaymentPending, settled on its own later. An expired, released or failed booking: 409. " +
+                "Paying a Confirmed booking again returns it and charges nothing.")
             .ProducesProblems(StatusCodes.Status402PaymentRequired, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict,
                 StatusCodes.Status415UnsupportedMediaType, StatusCodes.Status504GatewayTimeout);
 
@@ -187,7 +191,13 @@ public static class BookingsApi
 
     private static async Task<Results<NoContent, ProblemHttpResult>> ReleaseBooking(Guid bookingId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        var existed = await grains.GetGrain<IBookingGrain>(bookingId).Release(user.BookingOwnerFilter());
-        return existed ? TypedResults.NoContent() : Problems.NotFound($"Booking {bookingId} does not exist.");
+        var result = await grains.GetGrain<IBookingGrain>(bookingId).ReleaseHold(user.BookingOwnerFilter());
+        return result.Error switch
+        {
+            BookingCommandError.None => TypedResults.NoContent(),
+            BookingCommandError.NotReleasable => Problems.Conflict(result.Message!,
+                new Dictionary<string, object?> { ["cancel"] = $"/api/bookings/{bookingId}/cancel" }),
+            _ => CommandProblem(bookingId, result),
+        };
     }
 }

@@ -127,9 +127,11 @@ public static class EventsApi
     private static async Task<Results<Ok<EventListResponse>, ValidationProblem>> ListEvents(
         ClaimsPrincipal user, IGrainFactory grains, int page = 1, int pageSize = 20)
     {
-        if (page < 1)
+        // Bounded so that the number of events skipped, (page - 1) × pageSize, stays an int.
+        const int maxPage = int.MaxValue / MaxPageSize;
+        if (page < 1 || page > maxPage)
         {
-            return Problems.Invalid("page", "must be 1 or more.");
+            return Problems.Invalid("page", $"must be from 1 to {maxPage}.");
         }
 
         if (pageSize < 1 || pageSize > MaxPageSize)

@@ -18,9 +18,9 @@ public sealed class BookingOptions
     [Range(1, 2_000_000)]
     public int MaxSeatsPerEvent { get; set; } = 200_000;
 
-    /// <summary>Most sections one event may have.</summary>
-    [Range(1, 500)]
-    public int MaxSectionsPerEvent { get; set; } = 200;
+    /// <summary>Most sections one event may have (a section is at least one seat block, and publish opens them all).</summary>
+    [Range(1, 1_000)]
+    public int MaxSectionsPerEvent { get; set; } = 400;
 
     /// <summary>Most seats one page of a seat map may list (whole rows; at least one row).</summary>
     [Range(100, 100_000)]

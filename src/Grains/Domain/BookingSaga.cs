@@ -21,12 +21,17 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
 
     public const string NotFoundMessage = "No such booking.";
 
+    public const string OutcomeUnknownMessage = "The payment provider did not answer in time and the charge cannot be confirmed yet; " +
+        "the booking stays PaymentPending and is settled on its own: confirmed if the charge went through, released with nothing charged if not.";
+
+    public const string NeverChargedReason = "the payment was not completed (the provider has no charge for it)";
+
     private enum Command
     {
         Other,
         Pay,
         Cancel,
-        RetryRefund,
+        Resume,
     }
 
     private Command _command;
@@ -37,6 +42,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
     private PaymentRecord _refund = null!;
     private BookingStatus _statusWhenRefunded;
     private BookingEventKind _eventWhenRefunded;
+    private string? _unansweredReason;
 
     public BookingState Booking => booking;
 
@@ -113,13 +119,22 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         }
     }
 
-    /// <summary>The customer lets the hold go. Only a live hold is released; anything else is left as it is.</summary>
+    /// <summary>
+    /// The customer lets the hold go. Only a live hold is released; a booking that is paid or being paid is refused
+    /// (only a cancellation gives its money back); an ended one is left as it is.
+    /// </summary>
     public IReadOnlyList<SagaStep> Release(DateTimeOffset now)
     {
         Begin(Command.Other, now);
         if (!booking.Exists)
         {
             return [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
+        }
+
+        if (booking.Status is BookingStatus.PaymentPending or BookingStatus.Confirmed or BookingStatus.RefundPending)
+        {
+            return [new SagaStep.Reply(BookingCommandError.NotReleasable,
+                $"A booking that is {booking.Status} is paid or being paid and cannot be released; cancel it instead (a confirmed booking is refunded).")];
         }
 
         return booking.IsHeldAt(now)
@@ -139,12 +154,17 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
             : [new SagaStep.Reply(BookingCommandError.NotFound, NotFoundMessage)];
     }
 
-    public IReadOnlyList<SagaStep> RefundReminderFired(DateTimeOffset now)
+    /// <summary>
+    /// The resume reminder fired: a booking left PaymentPending (its silo died mid-payment, or the provider did not
+    /// answer) asks the provider what became of its charge; a RefundPending one tries its refund again. Anything else
+    /// has ended, and the reminder stops.
+    /// </summary>
+    public IReadOnlyList<SagaStep> ResumeDue(DateTimeOffset now)
     {
-        Begin(Command.RetryRefund, now);
-        return booking.Exists && booking.Status == BookingStatus.RefundPending
-            ? StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now)
-            : [new SagaStep.StopRefundRetries(), SagaStep.Reply.Ok];
+        Begin(Command.Resume, now);
+        return booking is { Exists: true, Status: BookingStatus.PaymentPending } ? Ask(new SagaStep.LookUpCharge(ChargeKey))
+            : booking is { Exists: true, Status: BookingStatus.RefundPending } ? StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now)
+            : [new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok];
     }
 
     // Outcomes of requests.
@@ -175,7 +195,12 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
             .ToList();
         booking.Section = plan.Section;
         booking.Quantity = outcome.Parts.Sum(p => p.Result.Quantity);
-        booking.ExpiresAt = request.Until;
+        // A retry after a crash finds the first attempt's holds, which end when they ended then: the booking
+        // reports when its seats are really let go, the earliest of its blocks.
+        booking.ExpiresAt = outcome.Parts
+            .Select(p => p.Result.ExpiresAt ?? request.Until)
+            .DefaultIfEmpty(request.Until)
+            .Min();
         booking.Total = plan.Total;
         booking.CreatedAt = _startedAt;
         booking.Parts = outcome.Parts.Select(p => new BookingPart(p.Block, p.Result.Seats, p.Result.Quantity)).ToList();
@@ -199,12 +224,47 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
 
         booking.Status = BookingStatus.PaymentPending;
         booking.Payment = new PaymentRecord($"pay_{bookingId:N}", PaymentKind.Charge, booking.Total, PaymentStatus.Pending, null, null, now, null, 0);
-        return [new SagaStep.Persist(), .. Ask(ChargeStep())];
+        return [new SagaStep.StartResumeReminder(), new SagaStep.Persist(), .. Ask(ChargeStep())];
     }
 
     public IReadOnlyList<SagaStep> Charged(GatewayResult result, DateTimeOffset now)
     {
         Expect<SagaStep.Charge>();
+        if (result.Outcome == GatewayOutcome.TimedOut)
+        {
+            // No answer is not a "no": the charge may have gone through. Ask the provider before deciding.
+            booking.Payment = booking.Payment! with { Attempts = booking.Payment.Attempts + result.Attempts };
+            _unansweredReason = result.Reason;
+            return Ask(new SagaStep.LookUpCharge(ChargeKey));
+        }
+
+        return Settle(result, now);
+    }
+
+    /// <summary>
+    /// What the provider says about the charge under the booking's key: its answer settles the payment; no charge at
+    /// all fails it (nothing was taken); no answer again leaves it PaymentPending for the resume reminder.
+    /// </summary>
+    public IReadOnlyList<SagaStep> ChargeLookedUp(GatewayResult result, DateTimeOffset now)
+    {
+        Expect<SagaStep.LookUpCharge>();
+        switch (result.Outcome)
+        {
+            case GatewayOutcome.Succeeded:
+            case GatewayOutcome.Declined:
+                return Settle(result with { Attempts = 0 }, now);
+            case GatewayOutcome.NotFound:
+                return Settle(new GatewayResult(GatewayOutcome.TimedOut, null, _unansweredReason ?? NeverChargedReason, 0), now);
+            default:
+                return _command == Command.Pay
+                    ? [new SagaStep.Reply(BookingCommandError.GatewayTimeout, OutcomeUnknownMessage)]
+                    : [SagaStep.Reply.Ok];
+        }
+    }
+
+    /// <summary>The provider's final answer to the charge: sell the seats, or fail the payment and free them.</summary>
+    private List<SagaStep> Settle(GatewayResult result, DateTimeOffset now)
+    {
         booking.Payment = booking.Payment! with
         {
             Status = result.Outcome switch
@@ -288,25 +348,24 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
     {
         Expect<SagaStep.Refund>();
         var succeeded = result.Outcome == GatewayOutcome.Succeeded;
-        booking.Refunds.Add(_refund with
+        booking.Refunds[booking.Refunds.IndexOf(_refund)] = _refund with
         {
             Status = succeeded ? PaymentStatus.Succeeded : PaymentStatus.Failed,
             GatewayReference = result.Reference,
             Reason = result.Reason,
             CompletedAt = succeeded ? now : null,
             Attempts = _refund.Attempts + result.Attempts,
-        });
+        };
 
         List<SagaStep> steps;
         if (succeeded)
         {
-            steps = [.. End(_statusWhenRefunded, _eventWhenRefunded, now), new SagaStep.StopRefundRetries()];
+            steps = [.. End(_statusWhenRefunded, _eventWhenRefunded, now), new SagaStep.StopResumeReminder()];
         }
         else
         {
-            booking.Status = BookingStatus.RefundPending;
-            booking.StatusAfterRefund = _statusWhenRefunded;
-            steps = [new SagaStep.Persist(), new SagaStep.StartRefundRetries()];
+            // Still RefundPending, as recorded (with its reminder) before the provider was asked.
+            steps = [new SagaStep.Persist()];
         }
 
         switch (_command)
@@ -322,6 +381,11 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
                     steps.Add(new SagaStep.Publish(BookingEventKind.BookingCancelled, now));
                 }
 
+                steps.Add(SagaStep.Reply.Ok);
+                break;
+            case Command.Resume when _statusWhenRefunded == BookingStatus.Cancelled:
+                // A cancellation interrupted after its RefundPending was stored: its seats go back on sale too.
+                steps.Add(new SagaStep.ReturnSoldSeats());
                 steps.Add(SagaStep.Reply.Ok);
                 break;
             default:
@@ -340,6 +404,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         _startedAt = now;
         _awaiting = null;
         _partsToHoldAgain = null;
+        _unansweredReason = null;
     }
 
     private List<SagaStep> Ask(SagaStep request)
@@ -381,10 +446,23 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
     {
         _refund = booking.Refunds.LastOrDefault(r => r.Status != PaymentStatus.Succeeded)
             ?? new PaymentRecord($"ref_{bookingId:N}", PaymentKind.Refund, booking.Total, PaymentStatus.Pending, null, null, now, null, 0);
-        booking.Refunds.Remove(_refund);
+        if (!booking.Refunds.Contains(_refund))
+        {
+            booking.Refunds.Add(_refund);
+        }
+
         _statusWhenRefunded = whenRefunded;
         _eventWhenRefunded = eventWhenRefunded;
-        return Ask(new SagaStep.Refund(new RefundRequest(RefundKey, booking.Payment!.GatewayReference!, booking.Total)));
+        List<SagaStep> steps = [];
+        if (booking.Status != BookingStatus.RefundPending)
+        {
+            // Stored, with its reminder, before the provider is asked: a refund cut off by a crash is resumed, never lost.
+            booking.Status = BookingStatus.RefundPending;
+            booking.StatusAfterRefund = whenRefunded;
+            steps = [new SagaStep.StartResumeReminder(), new SagaStep.Persist()];
+        }
+
+        return [.. steps, .. Ask(new SagaStep.Refund(new RefundRequest(RefundKey, booking.Payment!.GatewayReference!, booking.Total)))];
     }
 
     private List<SagaStep> ExpireIfDue(DateTimeOffset now) =>

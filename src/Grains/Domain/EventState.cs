@@ -24,6 +24,18 @@ public sealed class EventState
     public EventCancellation? Cancellation => Status == EventStatus.Cancelled && BookingsToCancel is { } pending
         ? new EventCancellation(BookingsCancelled + pending.Count, BookingsCancelled, pending.Count == 0)
         : null;
+
+    /// <summary>
+    /// Set (and stored) before a publish opens the first block: blocks keep the first definition they are opened with,
+    /// so from then on the layout must not change, even if that publish failed half-way and the event is still a Draft.
+    /// </summary>
+    [Id(6)] public bool PublishStarted { get; set; }
+
+    /// <summary>Only a draft whose blocks were never opened may change its description and layout.</summary>
+    public bool LayoutIsFrozen => Status != EventStatus.Draft || PublishStarted;
+
+    /// <summary>Whether any of the event's blocks may have been opened, and so may need closing.</summary>
+    public bool BlocksMayBeOpen => Status != EventStatus.Draft || PublishStarted;
 }
 
 /// <summary>The event's sales lifecycle: Draft → OnSale → SalesClosed | Cancelled. Only a draft can change.</summary>

@@ -57,9 +57,29 @@ public static class HoldCoordinator
     /// <summary>
     /// Best available, in three passes over the candidate blocks (in the order given): adjacent seats in one row of
     /// one block; then any seats of one block; then seats spread over several blocks. Each refusal tells how many
-    /// seats its block has free, so later passes skip blocks that cannot help.
+    /// seats its block has free, so later passes skip blocks that cannot help. When a block call throws in any pass,
+    /// every block asked so far is released (a call that threw may still have held) before the exception goes on.
     /// </summary>
     public static async Task<HoldOutcome> HoldBestAvailableAsync(
+        IReadOnlyList<BlockDefinition> candidates, int quantity, HoldBestAvailableCall hold, ReleaseCall release)
+    {
+        var asked = new HashSet<BlockDefinition>();
+        try
+        {
+            return await HoldBestAvailableInPassesAsync(candidates, quantity, (block, n, mode) =>
+            {
+                asked.Add(block);
+                return hold(block, n, mode);
+            }, release);
+        }
+        catch
+        {
+            await ReleaseAllAsync(asked, release);
+            throw;
+        }
+    }
+
+    private static async Task<HoldOutcome> HoldBestAvailableInPassesAsync(
         IReadOnlyList<BlockDefinition> candidates, int quantity, HoldBestAvailableCall hold, ReleaseCall release)
     {
         var free = new Dictionary<int, int>();
@@ -98,26 +118,18 @@ public static class HoldCoordinator
 
         var parts = new List<HeldPart>();
         var remaining = quantity;
-        try
+        foreach (var block in candidates.Where(b => free[b.Index] > 0))
         {
-            foreach (var block in candidates.Where(b => free[b.Index] > 0))
+            var result = await hold(block, remaining, BestAvailableMode.AsManyAsAvailable);
+            if (result.Succeeded)
             {
-                var result = await hold(block, remaining, BestAvailableMode.AsManyAsAvailable);
-                if (result.Succeeded)
+                parts.Add(new HeldPart(block, result));
+                remaining -= result.Quantity;
+                if (remaining == 0)
                 {
-                    parts.Add(new HeldPart(block, result));
-                    remaining -= result.Quantity;
-                    if (remaining == 0)
-                    {
-                        return new HoldOutcome(HoldRefusal.None, parts, [], freeSeen);
-                    }
+                    return new HoldOutcome(HoldRefusal.None, parts, [], freeSeen);
                 }
             }
-        }
-        catch
-        {
-            await ReleaseAllAsync(candidates, release);
-            throw;
         }
 
         // Others took the seats between the passes.

@@ -14,7 +14,7 @@ public abstract record SagaStep
     }
 
     /// <summary>Requests and answers end a decision; effects never do.</summary>
-    public bool EndsDecision => this is HoldSeats or ExtendHolds or Charge or Sell or HoldAgain or Refund or Reply or RefuseHold;
+    public bool EndsDecision => this is HoldSeats or ExtendHolds or Charge or LookUpCharge or Sell or HoldAgain or Refund or Reply or RefuseHold;
 
     // Effects.
 
@@ -33,9 +33,13 @@ public abstract record SagaStep
     /// <summary>Marks the booking Expired at <paramref name="At"/> unless something else ended it first.</summary>
     public sealed record ScheduleExpiry(DateTimeOffset At) : SagaStep;
 
-    public sealed record StartRefundRetries : SagaStep;
+    /// <summary>
+    /// Registers the durable reminder that resumes a PaymentPending or RefundPending booking after a crash. It comes
+    /// before the Persist of the state that needs it, so no such state is ever stored without its reminder.
+    /// </summary>
+    public sealed record StartResumeReminder : SagaStep;
 
-    public sealed record StopRefundRetries : SagaStep;
+    public sealed record StopResumeReminder : SagaStep;
 
     /// <summary>The booking holds nothing any more: its activation need not wait out the idle age.</summary>
     public sealed record LeaveMemory : SagaStep;
@@ -50,6 +54,9 @@ public abstract record SagaStep
 
     /// <summary>Answer with <see cref="BookingSaga.Charged"/>.</summary>
     public sealed record Charge(ChargeRequest Request) : SagaStep;
+
+    /// <summary>Ask the provider what became of the charge under this key; answer with <see cref="BookingSaga.ChargeLookedUp"/>.</summary>
+    public sealed record LookUpCharge(string IdempotencyKey) : SagaStep;
 
     /// <summary>Sell what each part holds; answer with <see cref="BookingSaga.Sold"/>, one flag per part.</summary>
     public sealed record Sell(IReadOnlyList<BookingPart> Parts) : SagaStep;

@@ -354,7 +354,7 @@ public sealed class SeatBlock
     {
         var definition = RequireDefinition();
         var seats = allocation.SeatIndexes.Select(i => PositionOf(definition, i)).ToArray();
-        return BlockHoldResult.Held(seats, allocation.Quantity, FreeCount);
+        return BlockHoldResult.Held(seats, allocation.Quantity, FreeCount, allocation.ExpiresAt);
     }
 
     private void Track(SeatAllocation allocation)

@@ -19,8 +19,11 @@ public enum GatewayOutcome
     /// <summary>The provider failed or is cut off by the circuit breaker; the call may be tried again later.</summary>
     Unavailable,
 
-    /// <summary>No answer in time, after retries.</summary>
+    /// <summary>No answer in time, after retries: the outcome is unknown (the charge may have gone through), so ask the provider.</summary>
     TimedOut,
+
+    /// <summary>The provider has no charge under the idempotency key that was looked up: it was never made.</summary>
+    NotFound,
 }
 
 public sealed record GatewayResult(GatewayOutcome Outcome, string? Reference, string? Reason, int Attempts);
@@ -34,6 +37,12 @@ public interface IPaymentGateway
     Task<GatewayResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken = default);
 
     Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// What became of the charge made under <paramref name="idempotencyKey"/>: Succeeded or Declined as the provider
+    /// answered it, <see cref="GatewayOutcome.NotFound"/> when there is none, Unavailable or TimedOut while that is unknown.
+    /// </summary>
+    Task<GatewayResult> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default);
 }
 
 /// <summary>Timing of the payment saga, from the "Payments:Saga" configuration section.</summary>
@@ -45,7 +54,10 @@ public sealed class PaymentSagaOptions
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan HoldGrace { get; set; } = TimeSpan.FromMinutes(2);
 
-    /// <summary>How often a failed refund is tried again (a durable reminder; Orleans allows no less than a minute by default).</summary>
+    /// <summary>
+    /// Period of the durable "saga-resume" reminder that drives a PaymentPending or RefundPending booking to its end
+    /// (asks the provider about an unanswered charge, retries a failed refund); Orleans allows no less than a minute by default.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:01", "1.00:00:00")]
     public TimeSpan RefundRetryPeriod { get; set; } = TimeSpan.FromMinutes(1);
 }

@@ -14,7 +14,7 @@ public static class GrainServicesExtensions
 {
     /// <summary>
     /// What the grains need from their host besides storage: the business meters, the saga's timing, the booking
-    /// event publisher, and the payment gateway (the simulated provider behind the resilience pipeline).
+    /// event publisher, and the payment gateway (the simulated provider, with its ledger, behind the resilience pipeline).
     /// </summary>
     public static IServiceCollection AddTicketingGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
@@ -24,8 +24,13 @@ public static class GrainServicesExtensions
         services.AddValidatedOptions<PaymentSagaOptions>(configuration, PaymentSagaOptions.SectionName);
         services.AddValidatedOptions<PaymentResilienceOptions>(configuration, PaymentResilienceOptions.SectionName);
         services.AddValidatedOptions<SimulatedPaymentOptions>(configuration, SimulatedPaymentOptions.SectionName);
+        // The simulated provider's charges and refunds: in PostgreSQL when one is configured, shared by every silo.
+        services.AddSingleton<IPaymentLedger>(_ => configuration.GetTicketingConnectionString() is { } connectionString
+            ? new PostgresPaymentLedger(connectionString)
+            : new InMemoryPaymentLedger());
         // Provider calls are real I/O, so their latency, timeouts and backoff run on real time.
-        services.AddSingleton(sp => new SimulatedPaymentProvider(sp.GetRequiredService<IOptions<SimulatedPaymentOptions>>(), TimeProvider.System));
+        services.AddSingleton(sp => new SimulatedPaymentProvider(
+            sp.GetRequiredService<IOptions<SimulatedPaymentOptions>>(), TimeProvider.System, sp.GetRequiredService<IPaymentLedger>()));
         services.AddSingleton<IPaymentProvider>(sp => sp.GetRequiredService<SimulatedPaymentProvider>());
         services.AddSingleton<IPaymentGateway>(sp => new ResilientPaymentGateway(
             sp.GetRequiredService<IPaymentProvider>(), sp.GetRequiredService<IOptions<PaymentResilienceOptions>>(), TimeProvider.System));

@@ -28,9 +28,14 @@ public static class TicketingOrleansExtensions
     public static TicketingSiloOptions GetTicketingOptions(this IConfiguration configuration) =>
         configuration.GetValidatedOptions<TicketingSiloOptions>(TicketingSiloOptions.SectionName);
 
-    /// <summary>The PostgreSQL connection string (ConnectionStrings:Ticketing), or null for the in-memory default.</summary>
+    /// <summary>
+    /// The PostgreSQL connection string (ConnectionStrings:Ticketing) with this host's pool budget applied
+    /// (<see cref="PostgresPoolOptions"/>), or null for the in-memory default.
+    /// </summary>
     public static string? GetTicketingConnectionString(this IConfiguration configuration) =>
-        configuration.GetConnectionString(TicketingSiloOptions.ConnectionStringName) is { Length: > 0 } connectionString ? connectionString : null;
+        configuration.GetConnectionString(TicketingSiloOptions.ConnectionStringName) is { Length: > 0 } connectionString
+            ? PostgresConnectionBudget.Apply(connectionString, configuration.GetValidatedOptions<PostgresPoolOptions>(PostgresPoolOptions.SectionName).MaxPoolSize)
+            : null;
 
     /// <summary>
     /// Configures a Ticketing silo. With ConnectionStrings:Ticketing set, clustering, grain storage and reminders live
@@ -41,6 +46,7 @@ public static class TicketingOrleansExtensions
     {
         var options = configuration.GetTicketingOptions();
         silo.Services.AddValidatedOptions<TicketingSiloOptions>(configuration, TicketingSiloOptions.SectionName);
+        silo.Services.AddValidatedOptions<PostgresPoolOptions>(configuration, PostgresPoolOptions.SectionName);
         if (configuration.GetTicketingConnectionString() is { } connectionString)
         {
             silo.AddTicketingPostgres(connectionString, options, configuration);
@@ -55,6 +61,7 @@ public static class TicketingOrleansExtensions
         silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
         silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingGrainServices(configuration);
+        silo.AddIncomingGrainCallFilter<InfrastructureFaultFilter>();
         silo.AddDashboard();
         return silo;
     }
@@ -174,6 +181,7 @@ public static class TicketingOrleansExtensions
     {
         var options = configuration.GetTicketingOptions();
         client.Services.AddValidatedOptions<TicketingSiloOptions>(configuration, TicketingSiloOptions.SectionName);
+        client.Services.AddValidatedOptions<PostgresPoolOptions>(configuration, PostgresPoolOptions.SectionName);
         var connectionString = configuration.GetTicketingConnectionString()
             ?? throw new OptionsValidationException($"ConnectionStrings:{TicketingSiloOptions.ConnectionStringName}", typeof(TicketingSiloOptions),
                 [$"{TicketingSiloOptions.SectionName}:{nameof(TicketingSiloOptions.Mode)}={ApiHostingMode.Client} needs ConnectionStrings:{TicketingSiloOptions.ConnectionStringName} "

@@ -17,4 +17,7 @@ public interface IPaymentProvider
     Task<ProviderResponse> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken);
 
     Task<ProviderResponse> RefundAsync(RefundRequest request, CancellationToken cancellationToken);
+
+    /// <summary>The answer the provider gave to the charge with this idempotency key, or null when it made none.</summary>
+    Task<ProviderResponse?> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken);
 }

@@ -43,14 +43,17 @@ public sealed class PaymentResilienceOptions
 }
 
 /// <summary>
-/// The booking grain's gateway: every provider call runs through one Polly pipeline (retry with exponential
+/// The booking grain's gateway: every charge and refund runs through one Polly pipeline (retry with exponential
 /// backoff and jitter, circuit breaker, per-attempt timeout), and its fate is returned as an outcome. The
-/// idempotency key travels unchanged into every retry, so retries never charge twice.
+/// idempotency key travels unchanged into every retry, so retries never charge twice. The breaker counts only the
+/// provider's faults (transient errors and timeouts): a decline is an answer, returned as a result, never a failure.
+/// Lookups of a charge skip the breaker: they are how an unknown outcome is settled, so an open circuit must not stop them.
 /// </summary>
 public sealed class ResilientPaymentGateway : IPaymentGateway
 {
     private readonly IPaymentProvider _provider;
     private readonly ResiliencePipeline _pipeline;
+    private readonly ResiliencePipeline _lookupPipeline;
 
     /// <param name="timeProvider">The clock of timeouts and backoff: real time in the hosts, since provider calls are real I/O.</param>
     public ResilientPaymentGateway(IPaymentProvider provider, IOptions<PaymentResilienceOptions> options, TimeProvider timeProvider)
@@ -58,15 +61,24 @@ public sealed class ResilientPaymentGateway : IPaymentGateway
         _provider = provider;
         var settings = options.Value;
         var transient = new PredicateBuilder().Handle<PaymentProviderException>().Handle<TimeoutRejectedException>();
-        _pipeline = new ResiliencePipelineBuilder { TimeProvider = timeProvider }
-            .AddRetry(new RetryStrategyOptions
-            {
-                ShouldHandle = transient,
-                MaxRetryAttempts = settings.MaxRetries,
-                BackoffType = DelayBackoffType.Exponential,
-                UseJitter = true,
-                Delay = settings.RetryBaseDelay,
-            })
+        var retry = new RetryStrategyOptions
+        {
+            ShouldHandle = transient,
+            MaxRetryAttempts = settings.MaxRetries,
+            BackoffType = DelayBackoffType.Exponential,
+            UseJitter = true,
+            Delay = settings.RetryBaseDelay,
+        };
+        // Polly refuses a retry strategy of zero attempts, which the settings allow: then there is none.
+        var charges = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        var lookups = new ResiliencePipelineBuilder { TimeProvider = timeProvider };
+        if (settings.MaxRetries > 0)
+        {
+            charges.AddRetry(retry);
+            lookups.AddRetry(retry);
+        }
+
+        _pipeline = charges
             .AddCircuitBreaker(new CircuitBreakerStrategyOptions
             {
                 ShouldHandle = transient,
@@ -77,6 +89,9 @@ public sealed class ResilientPaymentGateway : IPaymentGateway
             })
             .AddTimeout(settings.AttemptTimeout)
             .Build();
+        _lookupPipeline = lookups
+            .AddTimeout(settings.AttemptTimeout)
+            .Build();
     }
 
     public Task<GatewayResult> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken = default) =>
@@ -85,16 +100,28 @@ public sealed class ResilientPaymentGateway : IPaymentGateway
     public Task<GatewayResult> RefundAsync(RefundRequest request, CancellationToken cancellationToken = default) =>
         CallAsync(ct => _provider.RefundAsync(request, ct), cancellationToken);
 
-    private async Task<GatewayResult> CallAsync(Func<CancellationToken, Task<ProviderResponse>> call, CancellationToken cancellationToken)
+    public Task<GatewayResult> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken = default) =>
+        CallAsync(ct => _provider.GetChargeAsync(idempotencyKey, ct), cancellationToken, _lookupPipeline);
+
+    private Task<GatewayResult> CallAsync(Func<CancellationToken, Task<ProviderResponse>> call, CancellationToken cancellationToken) =>
+        CallAsync(async ct => (ProviderResponse?)await call(ct), cancellationToken, _pipeline);
+
+    private static async Task<GatewayResult> CallAsync(
+        Func<CancellationToken, Task<ProviderResponse?>> call, CancellationToken cancellationToken, ResiliencePipeline pipeline)
     {
         var attempts = 0;
         try
         {
-            var response = await _pipeline.ExecuteAsync(async ct =>
+            var response = await pipeline.ExecuteAsync(async ct =>
             {
                 Interlocked.Increment(ref attempts);
                 return await call(ct);
             }, cancellationToken);
+            if (response is null)
+            {
+                return new GatewayResult(GatewayOutcome.NotFound, null, "no such charge", attempts);
+            }
+
             return response.Approved
                 ? new GatewayResult(GatewayOutcome.Succeeded, response.Reference, null, attempts)
                 : new GatewayResult(GatewayOutcome.Declined, null, response.DeclineCode, attempts);

@@ -14,9 +14,12 @@ public sealed class SimulatedPaymentOptions
     [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan Latency { get; set; } = TimeSpan.FromMilliseconds(20);
 
-    /// <summary>How long a <c>tok_visa_slow</c> charge takes before it succeeds.</summary>
+    /// <summary>
+    /// How long a <c>tok_visa_slow</c> charge takes before it succeeds: by default well inside the default attempt
+    /// timeout (3 s), so that it succeeds on its first attempt.
+    /// </summary>
     [Range(typeof(TimeSpan), "00:00:00", "01:00:00")]
-    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan SlowLatency { get; set; } = TimeSpan.FromSeconds(1.5);
 
     /// <summary>How many refund attempts of a <c>tok_refund_fails</c> charge fail before one succeeds.</summary>
     [Range(0, int.MaxValue)]
@@ -31,26 +34,42 @@ public sealed record SimulatedTransaction(string IdempotencyKey, string Referenc
 /// <c>tok_visa</c> succeeds; <c>tok_declined</c> and <c>tok_insufficient_funds</c> are declined; <c>tok_timeout</c>
 /// never answers; <c>tok_flaky</c> fails transiently twice, then succeeds; <c>tok_unavailable</c> always fails
 /// transiently; <c>tok_visa_slow</c> succeeds after <see cref="SimulatedPaymentOptions.SlowLatency"/>;
-/// <c>tok_refund_fails</c> charges, but its first refunds fail. Any other token is declined as invalid.
-/// Idempotent like a real provider: a repeated key returns the first answer and never charges twice.
+/// <c>tok_refund_fails</c> charges, but its first refunds fail; <c>tok_lost_answer</c> charges, but its answer never
+/// arrives (the caller times out, and only a lookup by key tells it the charge went through). Any other token is
+/// declined as invalid.
+/// Idempotent like a real provider: a repeated key returns the first answer and never charges twice. Its answers are
+/// kept in an <see cref="IPaymentLedger"/> (PostgreSQL, shared by every silo, when one is configured); how many times
+/// each key was tried, which only shapes the test tokens' behaviour, is counted per process.
 /// </summary>
-public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> options, TimeProvider timeProvider) : IPaymentProvider
+public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> options, TimeProvider timeProvider, IPaymentLedger ledger) : IPaymentProvider
 {
-    private readonly ConcurrentDictionary<string, ProviderResponse> _answers = new();
     private readonly ConcurrentDictionary<string, int> _attempts = new();
-    private readonly ConcurrentDictionary<string, string> _tokenByCharge = new();
     private readonly ConcurrentQueue<SimulatedTransaction> _charges = new();
     private readonly ConcurrentQueue<SimulatedTransaction> _refunds = new();
 
+    public SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> options, TimeProvider timeProvider)
+        : this(options, timeProvider, new InMemoryPaymentLedger())
+    {
+    }
+
+    /// <summary>The charges this process made (the ledger holds every silo's).</summary>
     public IReadOnlyCollection<SimulatedTransaction> Charges => _charges;
 
+    /// <summary>The refunds this process made (the ledger holds every silo's).</summary>
     public IReadOnlyCollection<SimulatedTransaction> Refunds => _refunds;
 
     public async Task<ProviderResponse> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
     {
         var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
         await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
-        if (_answers.TryGetValue(request.IdempotencyKey, out var earlier))
+        if (request.PaymentToken == "tok_lost_answer")
+        {
+            // Charged (once), but no attempt's answer ever reaches the caller.
+            await RecordChargeAsync(request, new ProviderResponse(true, $"ch_{Guid.NewGuid():N}", null), cancellationToken);
+            await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken);
+        }
+
+        if (await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Charge, cancellationToken) is { } earlier)
         {
             return earlier;
         }
@@ -76,27 +95,25 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
             _ => new ProviderResponse(false, null, "invalid_token"),
         };
 
-        // Two concurrent attempts with one key: the first answer stored wins, as at a real provider.
-        var answer = _answers.GetOrAdd(request.IdempotencyKey, response);
-        if (ReferenceEquals(answer, response) && response.Approved)
-        {
-            _tokenByCharge[response.Reference!] = request.PaymentToken;
-            _charges.Enqueue(new SimulatedTransaction(request.IdempotencyKey, response.Reference!, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()));
-        }
+        return await RecordChargeAsync(request, response, cancellationToken);
+    }
 
-        return answer;
+    public async Task<ProviderResponse?> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken)
+    {
+        await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
+        return await ledger.FindAsync(idempotencyKey, LedgerEntryKind.Charge, cancellationToken);
     }
 
     public async Task<ProviderResponse> RefundAsync(RefundRequest request, CancellationToken cancellationToken)
     {
         var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
         await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
-        if (_answers.TryGetValue(request.IdempotencyKey, out var earlier))
+        if (await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Refund, cancellationToken) is { } earlier)
         {
             return earlier;
         }
 
-        if (!_tokenByCharge.TryGetValue(request.ChargeReference, out var token))
+        if (await ledger.TokenOfChargeAsync(request.ChargeReference, cancellationToken) is not { } token)
         {
             return new ProviderResponse(false, null, "no_such_charge");
         }
@@ -107,10 +124,26 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
         }
 
         var response = new ProviderResponse(true, $"re_{Guid.NewGuid():N}", null);
-        var answer = _answers.GetOrAdd(request.IdempotencyKey, response);
-        if (ReferenceEquals(answer, response))
+        var (answer, recorded) = await ledger.RecordAsync(
+            new LedgerEntry(request.IdempotencyKey, LedgerEntryKind.Refund, response, null, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()),
+            cancellationToken);
+        if (recorded)
         {
             _refunds.Enqueue(new SimulatedTransaction(request.IdempotencyKey, response.Reference!, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()));
+        }
+
+        return answer;
+    }
+
+    /// <summary>Two concurrent attempts with one key, on any silo: the first answer recorded wins, as at a real provider.</summary>
+    private async Task<ProviderResponse> RecordChargeAsync(ChargeRequest request, ProviderResponse response, CancellationToken cancellationToken)
+    {
+        var (answer, recorded) = await ledger.RecordAsync(
+            new LedgerEntry(request.IdempotencyKey, LedgerEntryKind.Charge, response, request.PaymentToken, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()),
+            cancellationToken);
+        if (recorded && response.Approved)
+        {
+            _charges.Enqueue(new SimulatedTransaction(request.IdempotencyKey, response.Reference!, request.Amount.Amount, request.Amount.Currency, timeProvider.GetUtcNow()));
         }
 
         return answer;

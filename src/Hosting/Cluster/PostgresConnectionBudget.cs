@@ -1,0 +1,50 @@
+using System.ComponentModel.DataAnnotations;
+using System.Data.Common;
+using Npgsql;
+
+namespace Ticketing.Hosting.Cluster;
+
+/// <summary>
+/// How many PostgreSQL connections one host may hold, from "Postgres". PostgreSQL refuses clients past
+/// <c>max_connections</c> (100 by default), so the hosts of a cluster must share it: hosts × budget ≤ max_connections −
+/// a reserve for administration. The budget bounds the pool that the Orleans ADO.NET providers (membership, reminders,
+/// ADO.NET grain storage) and the health checks share; on a silo, the group-commit storage (Readers + Writers + 2,
+/// 5 by default) and the simulated payment ledger (4) keep small pools of their own on top of it.
+/// </summary>
+public sealed class PostgresPoolOptions
+{
+    public const string SectionName = "Postgres";
+
+    /// <summary>
+    /// Applied as <c>Maximum Pool Size</c> unless the connection string sets one. 16 lets 3 silos and an API in client mode
+    /// run on a stock PostgreSQL (100 connections, 3 reserved for superusers): 3 × (16 + 5 + 4) + 16 = 91 at most.
+    /// </summary>
+    [Range(1, 1000)]
+    public int MaxPoolSize { get; set; } = 16;
+}
+
+public static class PostgresConnectionBudget
+{
+    private static readonly string[] MaxPoolSizeKeywords = ["maxpoolsize", "maximumpoolsize"];
+
+    /// <summary>
+    /// The connection string with <c>Maximum Pool Size</c> set to <paramref name="maxPoolSize"/>, unless it names a pool
+    /// size of its own (any spelling Npgsql accepts): then it is the operator's choice and stays as it is.
+    /// </summary>
+    public static string Apply(string connectionString, int maxPoolSize)
+    {
+        var raw = new DbConnectionStringBuilder { ConnectionString = connectionString };
+        if (raw.Keys.Cast<string>().Any(key => MaxPoolSizeKeywords.Contains(key.Replace(" ", "", StringComparison.Ordinal).ToLowerInvariant())))
+        {
+            return connectionString;
+        }
+
+        var builder = new NpgsqlConnectionStringBuilder(connectionString) { MaxPoolSize = maxPoolSize };
+        if (builder.MinPoolSize > maxPoolSize)
+        {
+            builder.MinPoolSize = maxPoolSize;
+        }
+
+        return builder.ConnectionString;
+    }
+}
