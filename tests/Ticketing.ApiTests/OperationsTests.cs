@@ -142,3 +142,28 @@ public sealed class RestrictedMetricsTests : IClassFixture<RestrictedMetricsTest
         Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.LivenessPath)).StatusCode);
     }
 }
+
+/// <summary>Dashboard:Enabled=false: no host runs the dashboard (its sampling costs CPU on busy silos); the rest stays.</summary>
+public sealed class DisabledDashboardTests : IClassFixture<DisabledDashboardTests.NoDashboardFactory>
+{
+    public sealed class NoDashboardFactory : TicketingApiFactory
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Dashboard:Enabled", "false");
+        }
+    }
+
+    private readonly HttpClient _client;
+
+    public DisabledDashboardTests(NoDashboardFactory factory) => _client = factory.CreateAnonymousClient();
+
+    [Fact]
+    public async Task The_dashboard_is_gone_and_health_and_metrics_still_answer()
+    {
+        Assert.Equal(HttpStatusCode.NotFound, (await _client.GetAsync("/dashboard/")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.LivenessPath)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await _client.GetAsync(DeploymentContract.MetricsPath)).StatusCode);
+    }
+}

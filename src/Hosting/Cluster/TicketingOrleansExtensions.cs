@@ -62,7 +62,11 @@ public static class TicketingOrleansExtensions
         silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingGrainServices(configuration);
         silo.AddIncomingGrainCallFilter<InfrastructureFaultFilter>();
-        silo.AddDashboard();
+        if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
+        {
+            silo.AddDashboard();
+        }
+
         return silo;
     }
 
@@ -199,7 +203,11 @@ public static class TicketingOrleansExtensions
         client.Services.AddOptions<ClientMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
         client.AddMemoryStreams(ProviderNames.BookingEvents);
-        client.AddDashboard();
+        if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
+        {
+            client.AddDashboard();
+        }
+
         return client;
     }
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using OpenTelemetry.Metrics;
 using Orleans.Dashboard;
 using Ticketing.Grains;
@@ -88,6 +89,11 @@ public static class OperationsExtensions
         // Where grains run, create the business meters now rather than with the first booking, so that a scrape
         // lists them from the start. (An API in client mode has none: the silos record them.)
         app.Services.GetService<TicketingMetrics>();
+
+        if (!app.Services.GetRequiredService<IOptions<DashboardCredentials>>().Value.Enabled)
+        {
+            return app;
+        }
 
         var dashboard = app.MapOrleansDashboard(routePrefix: DeploymentContract.DashboardPath);
         if (app.Environment.IsDevelopment())
