@@ -44,8 +44,9 @@ internal sealed class Buyers(HttpClient http, string eventId, int sections)
                     Failures.Add(response.StatusCode);
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or TaskCanceledException)
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or IOException or System.Net.Sockets.SocketException or System.Text.Json.JsonException)
             {
+                // The process died under the request (or while its answer was read): not acknowledged, so nothing to check.
                 Failures.Add(HttpStatusCode.RequestTimeout);
             }
         }
