@@ -32,6 +32,8 @@ builder.Services.AddValidatedOptions<BookingOptions>(builder.Configuration, Book
 builder.Services.AddMemoryCache();
 builder.Services.AddSingleton<EventLayoutCache>();
 builder.Services.AddSingleton<SeatInventoryReader>();
+builder.Services.AddValidatedOptions<WaitingRoomOptions>(builder.Configuration, WaitingRoomOptions.SectionName);
+builder.Services.AddSingleton<AdmissionTokens>();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -65,6 +67,7 @@ app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFrom
 app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).AllowAnonymous().ExcludeFromDescription();
 app.MapEventsApi();
 app.MapBookingsApi();
+app.MapQueueApi();
 if (app.Environment.IsDevelopment())
 {
     // Tokens for trying it out locally; outside Development this route does not exist (404).

@@ -45,7 +45,9 @@ public sealed record EventDefinition(
     [property: Id(4)] string Currency,
     [property: Id(5)] TimeSpan HoldDuration,
     [property: Id(6)] IReadOnlyList<SectionDefinition> Sections,
-    [property: Id(7)] int MaxSeatsPerCustomer = EventDefinition.DefaultMaxSeatsPerCustomer)
+    [property: Id(7)] int MaxSeatsPerCustomer = EventDefinition.DefaultMaxSeatsPerCustomer,
+    [property: Id(8)] WaitingRoomDefinition? WaitingRoom = null,
+    [property: Id(9)] DateTimeOffset? OnSaleAt = null)
 {
     /// <summary>Seats one customer may hold and buy in an event unless its organizer says otherwise.</summary>
     public const int DefaultMaxSeatsPerCustomer = 10;

@@ -41,7 +41,9 @@ public sealed record EventLayout(
     [property: Id(3)] TimeSpan HoldDuration,
     [property: Id(4)] IReadOnlyList<SectionLayout> Sections,
     [property: Id(5)] int MaxSeatsPerCustomer = EventDefinition.DefaultMaxSeatsPerCustomer,
-    [property: Id(6)] string? OwnerId = null)
+    [property: Id(6)] string? OwnerId = null,
+    [property: Id(7)] WaitingRoomDefinition? WaitingRoom = null,
+    [property: Id(8)] DateTimeOffset? OnSaleAt = null)
 {
     public SectionLayout? FindSection(string sectionId) =>
         Sections.FirstOrDefault(s => string.Equals(s.Section.Id, sectionId, StringComparison.OrdinalIgnoreCase));

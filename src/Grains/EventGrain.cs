@@ -180,6 +180,8 @@ public sealed class EventGrain(
             {
                 MaxSeatsPerCustomer = Event.Definition!.MaxSeatsPerCustomer,
                 OwnerId = Event.OwnerId,
+                WaitingRoom = Event.Definition.WaitingRoom,
+                OnSaleAt = Event.Definition.OnSaleAt,
             };
         }
 

@@ -38,6 +38,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         await ExerciseBookingsAsync();
         await ExercisePaymentsAsync();
         await ExerciseRefusalsAsync();
+        await ExerciseQueueAsync();
 
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
         var answered = factory.Recorder.Responses
@@ -133,7 +134,8 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
         foreach (var ((method, path), statuses) in documented)
         {
-            var url = path.Replace("{eventId}", Guid.NewGuid().ToString()).Replace("{bookingId}", Guid.NewGuid().ToString()).Replace("{sectionId}", "A");
+            var url = path.Replace("{eventId}", Guid.NewGuid().ToString()).Replace("{bookingId}", Guid.NewGuid().ToString()).Replace("{sectionId}", "A")
+                .Replace("{queueTicketId}", Guid.NewGuid().ToString());
             foreach (var (status, client) in new[] { (StatusCodes.Status401Unauthorized, anonymous), (StatusCodes.Status403Forbidden, staff) })
             {
                 if (statuses.Contains(status))
@@ -143,6 +145,26 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
                 }
             }
         }
+    }
+
+    /// <summary>The waiting room: join, read the ticket, an event without one, and a hold refused for want of an admission token.</summary>
+    private async Task ExerciseQueueAsync()
+    {
+        var unknown = Guid.NewGuid();
+        var plain = await _client.CreatePublishedEventAsync();
+        var queued = await _client.CreatePublishedEventAsync(new
+        {
+            name = "Queued", venue = "Arena", startsAt = "2027-03-01T19:00:00Z", currency = "EUR", waitingRoom = new { admitPerMinute = 60 },
+            sections = new[] { new { id = "A", name = "Floor", rows = 1, seatsPerRow = 10, price = 10m } },
+        });
+        var joined = await _client.PostAsync($"/api/events/{queued.Id}/queue", null);
+        Assert.Equal(HttpStatusCode.OK, joined.StatusCode);
+        var ticket = (await joined.Content.ReadFromJsonAsync<QueueTicketResponse>(Api.Json))!;
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Post, $"/api/events/{plain.Id}/queue"));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Post, $"/api/events/{unknown}/queue"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{queued.Id}/queue/{ticket.QueueTicketId}"));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{queued.Id}/queue/{unknown}"));
+        Assert.Equal(HttpStatusCode.Forbidden, (await _client.BookAsync(queued.Id, new { email = "q@example.com", section = "A", quantity = 1 })).StatusCode);
     }
 
     private async Task ExerciseBookingsAsync()

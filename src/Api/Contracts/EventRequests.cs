@@ -16,7 +16,9 @@ public sealed partial record CreateEventRequest(
     string? Currency,
     int? HoldSeconds,
     List<SectionRequest?>? Sections,
-    int? MaxSeatsPerCustomer = null)
+    int? MaxSeatsPerCustomer = null,
+    WaitingRoomRequest? WaitingRoom = null,
+    DateTimeOffset? OnSaleAt = null)
 {
     public const int DefaultHoldSeconds = 600;
     public const int MaxHoldSeconds = 86_400;
@@ -65,6 +67,12 @@ public sealed partial record CreateEventRequest(
         }
 
         var sections = ValidateSections(Sections, limits, errors);
+        var waitingRoom = WaitingRoom?.ToDefinition(errors);
+        if (OnSaleAt is { } onSaleAt && StartsAt is { } startsAt && onSaleAt >= startsAt)
+        {
+            errors.Add("onSaleAt", "must be before startsAt.");
+        }
+
         if (errors.Any)
         {
             return null;
@@ -78,7 +86,9 @@ public sealed partial record CreateEventRequest(
             Currency!,
             TimeSpan.FromSeconds(holdSeconds),
             sections,
-            maxSeatsPerCustomer);
+            maxSeatsPerCustomer,
+            waitingRoom,
+            OnSaleAt?.ToUniversalTime());
     }
 
     private static List<SectionDefinition> ValidateSections(List<SectionRequest?>? sections, EventLimits limits, ValidationErrors errors)
@@ -199,3 +209,29 @@ public sealed partial record CreateEventRequest(
 
 /// <summary>One section of an event: seated (rows and seatsPerRow) or general admission (capacity).</summary>
 public sealed record SectionRequest(string? Id, string? Name, int? Rows, int? SeatsPerRow, int? Capacity, decimal? Price);
+
+/// <summary>Puts buyers in a line and lets them in at admitPerMinute; each has shoppingWindowSeconds (default 600) to hold seats.</summary>
+public sealed record WaitingRoomRequest(int? AdmitPerMinute, int? ShoppingWindowSeconds = null)
+{
+    public const int MaxAdmitPerMinute = 1_000_000;
+    public const int MinShoppingWindowSeconds = 60;
+    public const int MaxShoppingWindowSeconds = 86_400;
+
+    public WaitingRoomDefinition? ToDefinition(ValidationErrors errors)
+    {
+        if (AdmitPerMinute is not { } rate || rate < 1 || rate > MaxAdmitPerMinute)
+        {
+            errors.Add("waitingRoom.admitPerMinute", $"is required with a waiting room, from 1 to {MaxAdmitPerMinute}.");
+            return null;
+        }
+
+        var window = ShoppingWindowSeconds ?? (int)WaitingRoomDefinition.DefaultShoppingWindow.TotalSeconds;
+        if (window < MinShoppingWindowSeconds || window > MaxShoppingWindowSeconds)
+        {
+            errors.Add("waitingRoom.shoppingWindowSeconds", $"must be from {MinShoppingWindowSeconds} to {MaxShoppingWindowSeconds}.");
+            return null;
+        }
+
+        return new WaitingRoomDefinition(rate, TimeSpan.FromSeconds(window));
+    }
+}

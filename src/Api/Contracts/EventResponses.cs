@@ -29,7 +29,9 @@ public sealed record EventResponse(
     DateTimeOffset CreatedAt,
     IReadOnlyList<SectionResponse> Sections,
     int MaxSeatsPerCustomer,
-    CancellationResponse? Cancellation)
+    CancellationResponse? Cancellation,
+    WaitingRoomResponse? WaitingRoom = null,
+    DateTimeOffset? OnSaleAt = null)
 {
     public static EventResponse From(EventDetails details, IReadOnlyDictionary<string, SeatCounts>? availability = null)
     {
@@ -54,7 +56,9 @@ public sealed record EventResponse(
                 s.Price,
                 availability is not null && availability.TryGetValue(s.Id, out var counts) ? AvailabilityResponse.From(counts) : null)).ToList(),
             definition.MaxSeatsPerCustomer,
-            details.Cancellation is { } c ? new CancellationResponse(c.Bookings, c.Done, c.Completed) : null);
+            details.Cancellation is { } c ? new CancellationResponse(c.Bookings, c.Done, c.Completed) : null,
+            definition.WaitingRoom is { } room ? new WaitingRoomResponse(room.AdmitPerMinute, (int)room.ShoppingWindow.TotalSeconds) : null,
+            definition.OnSaleAt);
     }
 }
 
@@ -69,3 +73,6 @@ public sealed record SeatResponse(string Id, int Row, int Number, SeatStatus Sta
 
 /// <summary>A cancelled event's bookings: how many there are, how many are cancelled so far, and whether that is all.</summary>
 public sealed record CancellationResponse(int Bookings, int Done, bool Completed);
+
+/// <summary>The event's waiting room: buyers are let in at admitPerMinute, each for shoppingWindowSeconds.</summary>
+public sealed record WaitingRoomResponse(int AdmitPerMinute, int ShoppingWindowSeconds);

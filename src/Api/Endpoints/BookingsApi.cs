@@ -29,8 +29,9 @@ public static class BookingsApi
             .WithDescription("Holds specific seats ({ email, seats }) or the best available ones of a section ({ email, section, quantity }) " +
                 "until the booking's expiresAt, all or nothing, for the calling customer (email defaults to the token's). 409 with " +
                 "unavailableSeats when a seat is taken or too few are left, when the event is not on sale, or when the customer would " +
-                "hold or own more than the event's maxSeatsPerCustomer; 422 when the customer used the Idempotency-Key with a different body.")
-            .ProducesProblems(StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
+                "hold or own more than the event's maxSeatsPerCustomer; 422 when the customer used the Idempotency-Key with a different body. " +
+                "On an event with a waiting room the Admission-Token header must carry the token its queue gave this customer: 403 otherwise.")
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType,
                 StatusCodes.Status422UnprocessableEntity, StatusCodes.Status503ServiceUnavailable);
 
         var bookings = app.MapGroup("/api/bookings").WithTags("Bookings").RequirePolicy(Policies.Customer)
@@ -76,9 +77,12 @@ public static class BookingsApi
         Guid eventId,
         CreateBookingRequest request,
         [FromHeader(Name = IdempotencyKeyHeader.Name), Description(IdempotencyKeyDescription)] string? idempotencyKey,
+        [FromHeader(Name = AdmissionTokens.HeaderName), Description("Required on an event with a waiting room: the admissionToken of the customer's admitted queue ticket.")]
+        string? admissionToken,
         ClaimsPrincipal user,
         IGrainFactory grains,
         EventLayoutCache layouts,
+        AdmissionTokens admissions,
         IOptions<BookingOptions> options)
     {
         var customerId = user.SubjectId()!;
@@ -95,6 +99,12 @@ public static class BookingsApi
         if (layout is null || (layout.Status == EventStatus.Draft && layout.OwnerId != customerId && !user.IsAdmin()))
         {
             return Problems.NotFound($"Event {eventId} does not exist.");
+        }
+
+        // Events without a waiting room pay one null check here.
+        if (layout.WaitingRoom is not null && admissions.Check(admissionToken, eventId, customerId) is var admission and not AdmissionCheck.Valid)
+        {
+            return QueueApi.AdmissionRefused(eventId, admission);
         }
 
         var (plan, routingError) = BookingRouter.Plan(layout, request);
