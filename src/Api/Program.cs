@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Ticketing.Api.Endpoints;
 using Ticketing.Api.Infrastructure;
+using Ticketing.Api.Live;
 using Ticketing.Api.OpenApi;
 using Ticketing.Api.Routing;
 using Ticketing.Api.Security;
@@ -34,6 +35,8 @@ builder.Services.AddSingleton<EventLayoutCache>();
 builder.Services.AddSingleton<SeatInventoryReader>();
 builder.Services.AddValidatedOptions<WaitingRoomOptions>(builder.Configuration, WaitingRoomOptions.SectionName);
 builder.Services.AddSingleton<AdmissionTokens>();
+builder.Services.AddValidatedOptions<LiveAvailabilityOptions>(builder.Configuration, LiveAvailabilityOptions.SectionName);
+builder.Services.AddSingleton<AvailabilityHub>();
 
 builder.Services.ConfigureHttpJsonOptions(options =>
 {
@@ -68,6 +71,7 @@ app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).AllowAnonymo
 app.MapEventsApi();
 app.MapBookingsApi();
 app.MapQueueApi();
+app.MapLiveApi();
 if (app.Environment.IsDevelopment())
 {
     // Tokens for trying it out locally; outside Development this route does not exist (404).

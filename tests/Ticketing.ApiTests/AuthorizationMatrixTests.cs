@@ -46,6 +46,11 @@ public sealed class AuthorizationMatrixTests(TicketingApiFactory factory) : ICla
         ["POST /api/events/{eventId:guid}/queue/"] = new(f => Send(HttpMethod.Post, $"/api/events/{f.OnSale}/queue"), [401, 409, 409, 403, 403, 403, 409]),
         ["GET /api/events/{eventId:guid}/queue/{queueTicketId:guid}"] = new(f => Send(HttpMethod.Get, $"/api/events/{f.OnSale}/queue/{Guid.NewGuid()}"),
             [401, 404, 404, 403, 403, 403, 404]),
+        // Streams that open never end, so the row asks for an event that does not exist: anyone may ask, nobody gets one.
+        ["GET /api/events/{eventId:guid}/availability/stream"] = new(_ => Send(HttpMethod.Get, $"/api/events/{Guid.NewGuid()}/availability/stream"),
+            [404, 404, 404, 404, 404, 404, 404]),
+        ["GET /api/events/{eventId:guid}/queue/{queueTicketId:guid}/stream"] = new(f => Send(HttpMethod.Get, $"/api/events/{f.OnSale}/queue/{Guid.NewGuid()}/stream"),
+            [401, 404, 404, 403, 403, 403, 404]),
         ["GET /api/bookings/{bookingId:guid}"] = new(f => Send(HttpMethod.Get, $"/api/bookings/{f.Booking}"), [401, 200, 404, 403, 403, 403, 200]),
         ["DELETE /api/bookings/{bookingId:guid}"] = new(f => Send(HttpMethod.Delete, $"/api/bookings/{f.Booking}"), [401, 204, 404, 403, 403, 403, 204]),
         ["POST /api/bookings/{bookingId:guid}/payment"] = new(f => Send(HttpMethod.Post, $"/api/bookings/{f.Booking}/payment", new { paymentToken = "tok_visa" }),

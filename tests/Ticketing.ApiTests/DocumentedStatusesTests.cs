@@ -165,6 +165,17 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{queued.Id}/queue/{ticket.QueueTicketId}"));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{queued.Id}/queue/{unknown}"));
         Assert.Equal(HttpStatusCode.Forbidden, (await _client.BookAsync(queued.Id, new { email = "q@example.com", section = "A", quantity = 1 })).StatusCode);
+
+        // The streams: opened (200, then closed by the client) and asked for what does not exist.
+        foreach (var url in new[] { $"/api/events/{queued.Id}/availability/stream", $"/api/events/{queued.Id}/queue/{ticket.QueueTicketId}/stream" })
+        {
+            using (var open = await _client.SendAsync(new HttpRequestMessage(HttpMethod.Get, url), HttpCompletionOption.ResponseHeadersRead))
+            {
+                Assert.Equal(HttpStatusCode.OK, open.StatusCode);
+            }
+
+            Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, url.Replace(queued.Id.ToString(), unknown.ToString())));
+        }
     }
 
     private async Task ExerciseBookingsAsync()

@@ -122,21 +122,26 @@ public sealed class WaitingRoomApiTests(TicketingApiFactory factory) : IClassFix
         Assert.True(errors.TryGetProperty("onSaleAt", out _));
     }
 
-    [Fact]
-    public async Task A_short_admission_key_stops_the_api_at_startup()
+    [Theory]
+    [InlineData("WaitingRoom:AdmissionKey", "short")]
+    [InlineData("LiveAvailability:FlushInterval", "00:00:00")]
+    [InlineData("LiveAvailability:HeartbeatInterval", "01:00:00")]
+    [InlineData("LiveAvailability:ReplayMessages", "0")]
+    [InlineData("LiveAvailability:ClientBuffer", "0")]
+    public void A_bad_front_door_setting_stops_the_api_at_startup_naming_its_key(string key, string value)
     {
-        using var misconfigured = new KeyedFactory("short");
+        using var misconfigured = new SettingFactory(key, value);
         var failure = Record.Exception(() => misconfigured.CreateClient());
         Assert.NotNull(failure);
-        Assert.Contains("WaitingRoom:AdmissionKey", failure.ToString());
+        Assert.Contains(key.Split(':')[1], failure.ToString());
     }
 
-    private sealed class KeyedFactory(string key) : TicketingApiFactory
+    private sealed class SettingFactory(string key, string value) : TicketingApiFactory
     {
         protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
         {
             base.ConfigureWebHost(builder);
-            builder.UseSetting("WaitingRoom:AdmissionKey", key);
+            builder.UseSetting(key, value);
         }
     }
 }
