@@ -65,7 +65,10 @@ app.MapTicketingOperations();
 app.UseTicketingRateLimits();
 
 // Every endpoint says who may call it (a policy, or AllowAnonymous); the authorization matrix test checks that.
-app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFromDescription();
+// The box office: a static page with its modules and styles from wwwroot (Swagger stays at /swagger).
+app.UseStaticFiles();
+app.MapGet("/", (IWebHostEnvironment environment) => TypedResults.PhysicalFile(
+    Path.Combine(environment.WebRootPath, "index.html"), "text/html; charset=utf-8")).AllowAnonymous().ExcludeFromDescription();
 // The cheapest request this host can answer: the benchmark's baseline for the machine's HTTP ceiling.
 app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).AllowAnonymous().ExcludeFromDescription();
 app.MapEventsApi();

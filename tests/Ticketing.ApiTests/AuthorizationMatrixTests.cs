@@ -59,7 +59,7 @@ public sealed class AuthorizationMatrixTests(TicketingApiFactory factory) : ICla
         ["POST /api/dev/tokens"] = new(_ => Send(HttpMethod.Post, "/api/dev/tokens", new { subject = "z@example.com", roles = new[] { "customer" } }),
             [200, 200, 200, 200, 200, 200, 200]),
         ["GET /api/ping"] = new(_ => Send(HttpMethod.Get, "/api/ping"), [200, 200, 200, 200, 200, 200, 200]),
-        ["GET /"] = new(_ => Send(HttpMethod.Get, "/"), [302, 302, 302, 302, 302, 302, 302]),
+        ["GET /"] = new(_ => Send(HttpMethod.Get, "/"), [200, 200, 200, 200, 200, 200, 200]),
         ["GET /openapi/{documentName}.json"] = new(_ => Send(HttpMethod.Get, "/openapi/v1.json"), [200, 200, 200, 200, 200, 200, 200]),
         [$"* {DeploymentContract.LivenessPath}"] = new(_ => Send(HttpMethod.Get, DeploymentContract.LivenessPath), [200, 200, 200, 200, 200, 200, 200]),
         [$"* {DeploymentContract.ReadinessPath}"] = new(_ => Send(HttpMethod.Get, DeploymentContract.ReadinessPath), [200, 200, 200, 200, 200, 200, 200]),
