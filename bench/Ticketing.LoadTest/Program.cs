@@ -96,7 +96,14 @@ static async Task<string> CreateEventAsync(HttpClient http, LoadOptions options)
     }
 
     var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    var publishing = System.Diagnostics.Stopwatch.StartNew();
     var published = await http.PostAsync($"/api/events/{id}/publish", null);
-    published.EnsureSuccessStatusCode();
+    if (!published.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"Publishing the event failed: {(int)published.StatusCode} {await published.Content.ReadAsStringAsync()}");
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"event {id}: {options.Sections} sections of {options.Rows} x {options.SeatsPerRow} seats published in {publishing.Elapsed.TotalSeconds:0.00} s"));
     return id;
 }
