@@ -138,8 +138,8 @@ public static class TicketingOrleansExtensions
         {
             const string AdoNetTicketing = ProviderNames.GrainState + "-adonet";
             adoNetStores.Add(AdoNetTicketing);
-            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new SnapshotWritesGrainStorage(
-                services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>()));
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new FaultTranslatingGrainStorage(new SnapshotWritesGrainStorage(
+                services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>())));
         }
 
         foreach (var name in adoNetStores)
@@ -170,14 +170,14 @@ public static class TicketingOrleansExtensions
     public static ISiloBuilder AddPostgresGroupCommitStorage(this ISiloBuilder silo, string name, string connectionString, IConfiguration configuration)
     {
         silo.Services.AddValidatedOptions<GroupCommitStorageOptions>(configuration, GroupCommitStorageOptions.SectionName);
-        silo.Services.AddGrainStorage(name, (services, storageName) => new PostgresGroupCommitGrainStorage(
+        silo.Services.AddGrainStorage(name, (services, storageName) => new FaultTranslatingGrainStorage(new PostgresGroupCommitGrainStorage(
             storageName,
             services.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId,
             connectionString,
             new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()),
             services.GetRequiredService<IActivatorProvider>(),
             services.GetRequiredService<IOptions<GroupCommitStorageOptions>>().Value,
-            services.GetService<IMeterFactory>()));
+            services.GetService<IMeterFactory>())));
         return silo;
     }
 
