@@ -103,7 +103,7 @@ public sealed class FailoverOptions
     /// at all, so this bounds what a caller waits during failover.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
-    public TimeSpan ClientResponseTimeout { get; set; } = TimeSpan.FromSeconds(3);
+    public TimeSpan ClientResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
     /// With the distributed directory: how long the grains of a silo that was declared dead (not one that left) may not

@@ -88,7 +88,7 @@ public sealed class FailoverOptionsTests
     }
 
     [Fact]
-    public void The_defaults_notice_a_dead_silo_and_answer_the_caller_within_five_seconds()
+    public void The_defaults_notice_a_dead_silo_in_seconds()
     {
         var options = Settings().GetValidatedOptions<FailoverOptions>(FailoverOptions.SectionName);
         Assert.Equal(TimeSpan.FromSeconds(1), options.ProbeTimeout);
@@ -97,8 +97,8 @@ public sealed class FailoverOptionsTests
         Assert.Equal(TimeSpan.FromSeconds(5), options.TableRefresh);
         Assert.Equal(TimeSpan.FromSeconds(3), options.DirectoryLease);
         Assert.Equal(GrainDirectoryKind.Distributed, options.GrainDirectory);
-        // Orleans checks expired calls once a second: the caller's worst wait is the timeout plus that second.
-        Assert.True(options.ClientResponseTimeout + TimeSpan.FromSeconds(1) <= TimeSpan.FromSeconds(5));
+        // Orleans' own default until cold starts on a busy machine fit in less; failover runs set 3 s (README).
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ClientResponseTimeout);
     }
 
     [Fact]
