@@ -86,17 +86,43 @@ static async Task<string> CreateEventAsync(HttpClient http, LoadOptions options)
     var sections = Enumerable.Range(1, options.Sections)
         .Select(i => new { id = $"S{i}", name = $"Section {i}", rows = options.Rows, seatsPerRow = options.SeatsPerRow, price = 10m })
         .ToArray();
-    var created = await http.PostAsJsonAsync("/api/events", new
+    // A cluster that is still settling (a silo just restarted) may answer 503 with Retry-After: try again a few times.
+    HttpResponseMessage created;
+    for (var attempt = 1; ; attempt++)
     {
-        name = "Flash sale (load test)", venue = "Benchmark Arena", startsAt = "2027-06-01T19:00:00Z", currency = "EUR", holdSeconds = 600, sections,
-    });
+        created = await http.PostAsJsonAsync("/api/events", new
+        {
+            name = "Flash sale (load test)", venue = "Benchmark Arena", startsAt = "2027-06-01T19:00:00Z", currency = "EUR", holdSeconds = 600, sections,
+        });
+        if (created.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 5)
+        {
+            break;
+        }
+
+        await Task.Delay(TimeSpan.FromSeconds(1));
+    }
+
     if (created.StatusCode != HttpStatusCode.Created)
     {
         throw new InvalidOperationException($"Creating the event failed: {(int)created.StatusCode} {await created.Content.ReadAsStringAsync()}");
     }
 
     var id = (await created.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("id").GetString()!;
+    var publishing = System.Diagnostics.Stopwatch.StartNew();
     var published = await http.PostAsync($"/api/events/{id}/publish", null);
-    published.EnsureSuccessStatusCode();
+    for (var attempt = 1; published.StatusCode == HttpStatusCode.ServiceUnavailable && attempt < 5; attempt++)
+    {
+        // Publishing again is harmless: it finishes what the first attempt began.
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        published = await http.PostAsync($"/api/events/{id}/publish", null);
+    }
+
+    if (!published.IsSuccessStatusCode)
+    {
+        throw new InvalidOperationException($"Publishing the event failed: {(int)published.StatusCode} {await published.Content.ReadAsStringAsync()}");
+    }
+
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"event {id}: {options.Sections} sections of {options.Rows} x {options.SeatsPerRow} seats published in {publishing.Elapsed.TotalSeconds:0.00} s"));
     return id;
 }

@@ -4,6 +4,8 @@
 #   deploy/local/cluster.sh start [SILOS]   build, apply the schema, start SILOS silos (default 2) and the API
 #   deploy/local/cluster.sh stop            stop them (SIGTERM: silos leave the membership cleanly)
 #   deploy/local/cluster.sh status          what runs, and the cluster membership as PostgreSQL records it
+#   deploy/local/cluster.sh restart I       SIGTERM silo I, wait until it is gone, start it again (a rolling update's step)
+#   deploy/local/cluster.sh kill I          SIGKILL silo I (no goodbye: the others must notice it is dead)
 #
 # Needs ConnectionStrings__Ticketing (default: Host=localhost;Username=postgres;Password=postgres;Database=ticketing).
 # The API listens on http://localhost:8080 (API_URL to change); silo i uses ports 11110+i and 30000+i, and serves
@@ -32,6 +34,35 @@ wait_for() { # wait_for SECONDS DESCRIPTION COMMAND...
   return 1
 }
 
+start_silo() { # start_silo I: silo I on its ports, its log appended to (a restarted silo keeps its history)
+  local i=$1
+  dotnet "$silo_dll" --Orleans:SiloPort=$((11110 + i)) --Orleans:GatewayPort=$((30000 + i)) --urls "http://localhost:$((8090 + i))" >>"$run/silo$i.log" 2>&1 &
+  echo $! >"$run/silo$i.pid"
+  local started; started=$(date +%s)
+  wait_for 60 "silo $i" sh -c "[ \$(grep -c 'Orleans Silo started' '$run/silo$i.log') -gt ${2:-0} ]"
+  echo "cluster: silo $i up in $(( $(date +%s) - started ))s (pid $(cat "$run/silo$i.pid"), silo port $((11110 + i)), gateway $((30000 + i)), http://localhost:$((8090 + i)) for health, metrics, dashboard)"
+}
+
+restart() { # restart I: what a rolling update does to one pod
+  local i=${1:?silo number}; local pidfile="$run/silo$i.pid"
+  [ -f "$pidfile" ] || { echo "cluster: no silo $i" >&2; exit 1; }
+  local pid; pid=$(cat "$pidfile")
+  local began; began=$(date +%s.%N)
+  if kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid"
+    for _ in $(seq 1 600); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && { echo "cluster: silo $i did not stop within 60s; killing it" >&2; kill -KILL "$pid"; }
+  fi
+  echo "cluster: silo $i stopped in $(echo "$(date +%s.%N) - $began" | bc | xargs printf '%.1f')s"
+  start_silo "$i" "$(grep -c 'Orleans Silo started' "$run/silo$i.log" || true)"
+}
+
+kill_silo() { # kill I: SIGKILL, the pid file stays so that restart I starts it again
+  local i=${1:?silo number}; local pid; pid=$(cat "$run/silo$i.pid")
+  kill -KILL "$pid"
+  echo "cluster: silo $i killed (pid $pid)"
+}
+
 start() {
   local silos=${1:-2}
   if [ -d "$run" ] && ls "$run"/*.pid >/dev/null 2>&1; then
@@ -39,6 +70,7 @@ start() {
     exit 1
   fi
   mkdir -p "$run"
+  rm -f "$run"/silo*.log
   if [ -z "$Jwt__SigningKey" ]; then
     Jwt__SigningKey=$(head -c 48 /dev/urandom | base64 | tr -d '\n')
     (umask 077 && echo "$Jwt__SigningKey" >"$run/jwt-signing-key")
@@ -50,10 +82,7 @@ start() {
   dotnet "$silo_dll" migrate >"$run/migrate.log" 2>&1 || { cat "$run/migrate.log"; exit 1; }
 
   for i in $(seq 1 "$silos"); do
-    dotnet "$silo_dll" --Orleans:SiloPort=$((11110 + i)) --Orleans:GatewayPort=$((30000 + i)) --urls "http://localhost:$((8090 + i))" >"$run/silo$i.log" 2>&1 &
-    echo $! >"$run/silo$i.pid"
-    wait_for 60 "silo $i" grep -q "Orleans Silo started" "$run/silo$i.log"
-    echo "cluster: silo $i up (pid $(cat "$run/silo$i.pid"), silo port $((11110 + i)), gateway $((30000 + i)), http://localhost:$((8090 + i)) for health, metrics, dashboard)"
+    start_silo "$i"
   done
 
   dotnet "$api_dll" --Orleans:Mode=Client --urls "$api_url" >"$run/api.log" 2>&1 &
@@ -96,5 +125,7 @@ case "${1:-}" in
   start) start "${2:-2}" ;;
   stop) stop ;;
   status) status ;;
-  *) sed -n '2,9p' "$0"; exit 2 ;;
+  restart) restart "${2:-}" ;;
+  kill) kill_silo "${2:-}" ;;
+  *) sed -n '2,11p' "$0"; exit 2 ;;
 esac

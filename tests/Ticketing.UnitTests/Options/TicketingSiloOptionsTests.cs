@@ -70,3 +70,63 @@ public sealed class TicketingSiloOptionsTests
             StartupFailures(services => services.AddValidatedOptions<TicketingSiloOptions>(Settings(("Orleans:SiloPort", "-5")), TicketingSiloOptions.SectionName)),
             "Orleans:SiloPort");
 }
+
+/// <summary>"Orleans:Failover": how fast a dead silo is noticed and how long the API waits for a grain.</summary>
+public sealed class FailoverOptionsTests
+{
+    private static IReadOnlyList<string> Read(params (string, string)[] settings)
+    {
+        try
+        {
+            Settings(settings).GetValidatedOptions<FailoverOptions>(FailoverOptions.SectionName);
+            return [];
+        }
+        catch (OptionsValidationException e)
+        {
+            return e.Failures.ToList();
+        }
+    }
+
+    [Fact]
+    public void The_defaults_notice_a_dead_silo_in_seconds()
+    {
+        var options = Settings().GetValidatedOptions<FailoverOptions>(FailoverOptions.SectionName);
+        Assert.Equal(TimeSpan.FromSeconds(1), options.ProbeTimeout);
+        Assert.Equal(2, options.MissedProbesLimit);
+        Assert.Equal(2, options.VotesForDeath);
+        Assert.Equal(TimeSpan.FromSeconds(5), options.TableRefresh);
+        Assert.Equal(TimeSpan.FromSeconds(3), options.DirectoryLease);
+        Assert.Equal(GrainDirectoryKind.Distributed, options.GrainDirectory);
+        // Orleans' own default until cold starts on a busy machine fit in less; failover runs set 3 s (README).
+        Assert.Equal(TimeSpan.FromSeconds(30), options.ClientResponseTimeout);
+    }
+
+    [Fact]
+    public void Set_values_are_read()
+    {
+        var options = Settings(("Orleans:Failover:ProbeTimeout", "00:00:02"), ("Orleans:Failover:GrainDirectory", "Classic"),
+            ("Orleans:Failover:ClientResponseTimeout", "00:00:10"), ("Orleans:Failover:DirectoryLease", "00:00:00"))
+            .GetValidatedOptions<FailoverOptions>(FailoverOptions.SectionName);
+        Assert.Equal(TimeSpan.FromSeconds(2), options.ProbeTimeout);
+        Assert.Equal(GrainDirectoryKind.Classic, options.GrainDirectory);
+        Assert.Equal(TimeSpan.FromSeconds(10), options.ClientResponseTimeout);
+        Assert.Equal(TimeSpan.Zero, options.DirectoryLease);
+    }
+
+    [Theory]
+    [InlineData("Orleans:Failover:ProbeTimeout", "00:00:00.100")]
+    [InlineData("Orleans:Failover:ProbeTimeout", "soon")]
+    [InlineData("Orleans:Failover:MissedProbesLimit", "0")]
+    [InlineData("Orleans:Failover:VotesForDeath", "11")]
+    [InlineData("Orleans:Failover:TableRefresh", "00:00:00")]
+    [InlineData("Orleans:Failover:ClientResponseTimeout", "00:00:00.100")]
+    [InlineData("Orleans:Failover:DirectoryLease", "-00:00:01")]
+    [InlineData("Orleans:Failover:GrainDirectory", "Redis")]
+    public void A_bad_value_fails_naming_its_key(string key, string value) => AssertOneFailureNaming(Read((key, value)), key);
+
+    [Fact]
+    public void A_bad_value_also_stops_startup_when_registered_as_options() =>
+        AssertOneFailureNaming(
+            StartupFailures(services => services.AddValidatedOptions<FailoverOptions>(Settings(("Orleans:Failover:VotesForDeath", "0")), FailoverOptions.SectionName)),
+            "Orleans:Failover:VotesForDeath");
+}
