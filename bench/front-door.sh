@@ -4,7 +4,7 @@
 # place); the script prints one JSON line per measurement (bench/Ticketing.LiveBench) and stops the API.
 #   bench/front-door.sh [BUYERS] [CLIENTS]     default 100000 queued buyers, 10000 SSE clients
 # Environment: FRONT_DOOR_PORT (default 18095), HOLD_RATE (holds/s while the SSE clients listen, default 5),
-# HOLD_DURATION (default 30s), READ_DURATION (position reads, default 20s).
+# HOLD_DURATION (default 30s), READ_DURATION (position reads, default 20s), FRONT_DOOR_MODES (default "queue sse").
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 buyers=${1:-100000}
@@ -45,11 +45,15 @@ stop_api() {
 bench() { dotnet "$root/bench/Ticketing.LiveBench/bin/Release/net10.0/Ticketing.LiveBench.dll" --url "http://127.0.0.1:$port" --api-pid "$api" "$@"; }
 
 {
-  echo "# front door: $(date -u +%FT%TZ), $(nproc) cores, bench client on the same machine as the API"
-  start_api queue
-  bench --mode queue --buyers "$buyers" --duration "${READ_DURATION:-20s}"
-  stop_api
-  start_api sse
-  bench --mode sse --clients "$clients" --hold-rate "${HOLD_RATE:-5}" --duration "${HOLD_DURATION:-30s}"
-  stop_api
+  echo "# front door: $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg), bench client on the same machine as the API"
+  for mode in ${FRONT_DOOR_MODES:-queue sse}; do
+    start_api "$mode"
+    case $mode in
+      queue) bench --mode queue --buyers "$buyers" --duration "${READ_DURATION:-20s}" ;;
+      sse) bench --mode sse --clients "$clients" --hold-rate "${HOLD_RATE:-5}" --duration "${HOLD_DURATION:-30s}" ;;
+      *) echo "front-door: unknown mode '$mode' (queue or sse)" >&2 ;;
+    esac
+    stop_api
+  done
+  echo "# load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
 } | tee "$out/front-door.txt"

@@ -144,6 +144,8 @@ public sealed class SseBench(BenchOptions options)
 
         // Holds at a steady rate, each by the next customer; the 201's arrival time is what lag is counted from.
         var heldAt = new long[holds];
+        var sentAt = new long[holds];
+        var holdLatency = new Latencies();
         long holdErrors = 0;
         var cpuBefore = api.CpuTime();
         var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
@@ -163,11 +165,15 @@ public sealed class SseBench(BenchOptions options)
             {
                 try
                 {
+                    var sent = Stopwatch.GetTimestamp();
+                    Volatile.Write(ref sentAt[hold], sent);
                     using var response = await http.SendAsync(Api.Request(HttpMethod.Post, $"/api/events/{eventId}/bookings", tokens.NextCustomer(),
                         new { email = "live@example.com", seats = new[] { seats[hold] } }));
                     if (response.StatusCode == HttpStatusCode.Created)
                     {
-                        Volatile.Write(ref heldAt[hold], Stopwatch.GetTimestamp());
+                        var created = Stopwatch.GetTimestamp();
+                        holdLatency.Record((long)((created - sent) * 1_000_000.0 / Stopwatch.Frequency));
+                        Volatile.Write(ref heldAt[hold], created);
                     }
                     else
                     {
@@ -191,6 +197,10 @@ public sealed class SseBench(BenchOptions options)
         await Task.WhenAll(clients);
 
         var lag = new Latencies();
+        var lagFromRequest = new Latencies();
+        // Whether the lag grows during the run: the first and the last third of the holds apart.
+        var lagFirstThird = new Latencies();
+        var lagLastThird = new Latencies();
         long pairs = 0, missed = 0, early = 0;
         for (var h = 0; h < holds; h++)
         {
@@ -214,7 +224,10 @@ public sealed class SseBench(BenchOptions options)
                     early++; // the change reached the client before the holder had read its own 201
                 }
 
-                lag.Record((long)(Math.Max(ticks, 0) * 1_000_000.0 / Stopwatch.Frequency));
+                var micros = (long)(Math.Max(ticks, 0) * 1_000_000.0 / Stopwatch.Frequency);
+                lag.Record(micros);
+                (h < holds / 3 ? lagFirstThird : h >= holds - (holds / 3) ? lagLastThird : null)?.Record(micros);
+                lagFromRequest.Record((long)((seen[h][c] - sentAt[h]) * 1_000_000.0 / Stopwatch.Frequency));
             }
         }
 
@@ -227,6 +240,9 @@ public sealed class SseBench(BenchOptions options)
                 connectSeconds = Math.Round(connectSeconds, 1), connectP50Ms = connectLatency.Ms(50), connectP99Ms = connectLatency.Ms(99),
                 holds, holdErrors, holdsPerSecond = Math.Round((holds - holdErrors) / holdSeconds, 1), pairs, missed, early,
                 lagP50Ms = lag.Ms(50), lagP90Ms = lag.Ms(90), lagP99Ms = lag.Ms(99), lagMaxMs = lag.Ms(100),
+                lagFirstThirdP50Ms = lagFirstThird.Ms(50), lagLastThirdP50Ms = lagLastThird.Ms(50),
+                lagFromRequestP50Ms = lagFromRequest.Ms(50), lagFromRequestP99Ms = lagFromRequest.Ms(99),
+                holdP50Ms = holdLatency.Ms(50), holdP99Ms = holdLatency.Ms(99),
                 apiCpuCores = Math.Round(apiCpu, 2), clientCpuCores = Math.Round(ownCpu, 2), messages = Interlocked.Read(ref messages),
             },
             new
