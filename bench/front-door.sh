@@ -44,16 +44,19 @@ stop_api() {
 }
 bench() { dotnet "$root/bench/Ticketing.LiveBench/bin/Release/net10.0/Ticketing.LiveBench.dll" --url "http://127.0.0.1:$port" --api-pid "$api" "$@"; }
 
-{
-  echo "# front door: $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg), bench client on the same machine as the API"
-  for mode in ${FRONT_DOOR_MODES:-queue sse}; do
-    start_api "$mode"
-    case $mode in
-      queue) bench --mode queue --buyers "$buyers" --duration "${READ_DURATION:-20s}" ;;
-      sse) bench --mode sse --clients "$clients" --hold-rate "${HOLD_RATE:-5}" --duration "${HOLD_DURATION:-30s}" ;;
-      *) echo "front-door: unknown mode '$mode' (queue or sse)" >&2 ;;
-    esac
-    stop_api
-  done
-  echo "# load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
-} | tee "$out/front-door.txt"
+# Everything runs in this shell (so the trap above stops the API whichever way it ends); the output also goes to a file.
+exec > >(tee "$out/front-door.txt")
+echo "# front door: $(date -u +%FT%TZ), $(nproc) cores, load average $(cut -d ' ' -f 1-3 /proc/loadavg), bench client on the same machine as the API"
+status=0
+for mode in ${FRONT_DOOR_MODES:-queue sse}; do
+  start_api "$mode"
+  # A run whose checks failed (a lost join, a missed change) still prints its lines, with "checksPassed":false.
+  case $mode in
+    queue) bench --mode queue --buyers "$buyers" --duration "${READ_DURATION:-20s}" || status=1 ;;
+    sse) bench --mode sse --clients "$clients" --hold-rate "${HOLD_RATE:-5}" --duration "${HOLD_DURATION:-30s}" || status=1 ;;
+    *) echo "front-door: unknown mode '$mode' (queue or sse)" >&2; status=1 ;;
+  esac
+  stop_api
+done
+echo "# load average at the end: $(cut -d ' ' -f 1-3 /proc/loadavg)"
+exit "$status"

@@ -14,9 +14,13 @@ catch (Exception e) when (e is ArgumentException or FormatException)
 }
 
 var lines = options.Mode == "queue" ? await new QueueBench(options).RunAsync() : await new SseBench(options).RunAsync();
+var passed = true;
 foreach (var line in lines)
 {
-    Console.WriteLine(JsonSerializer.Serialize(line));
+    var json = JsonSerializer.SerializeToElement(line);
+    passed &= !json.TryGetProperty("checksPassed", out var check) || check.GetBoolean();
+    Console.WriteLine(json.GetRawText());
 }
 
-return 0;
+// A figure whose run did not do what it claims (a missed change, a lost join) must not pass unnoticed.
+return passed ? 0 : 1;

@@ -134,6 +134,8 @@ public sealed class QueueBench(BenchOptions options)
                 errors, rateLimited, durationSeconds = Math.Round(joinSeconds, 1), joinsPerSecond = Math.Round(joined / joinSeconds, 1),
                 p50Ms = joinLatency.Ms(50), p90Ms = joinLatency.Ms(90), p99Ms = joinLatency.Ms(99), maxMs = joinLatency.Ms(100),
                 apiCpuCores = Math.Round(joinCpu / joinSeconds, 2), rejoinChecked = Math.Min(RejoinSample, buyers.Length), rejoinSame,
+                // Every buyer in line with a ticket of their own, and joining again gives the same one back.
+                checksPassed = joined == options.Buyers && distinct == joined && rejoinSame == Math.Min(RejoinSample, buyers.Length),
             },
             new
             {
@@ -142,6 +144,8 @@ public sealed class QueueBench(BenchOptions options)
                 readsPerSecond = Math.Round(reads / readSeconds, 1),
                 p50Ms = readLatency.Ms(50), p90Ms = readLatency.Ms(90), p99Ms = readLatency.Ms(99), maxMs = readLatency.Ms(100),
                 apiCpuCores = Math.Round(readCpu / readSeconds, 2),
+                // Every read answered, with the ticket asked for.
+                checksPassed = readErrors == 0 && wrongTicket == 0 && reads > 0,
             },
             new
             {

@@ -244,6 +244,8 @@ public sealed class SseBench(BenchOptions options)
                 lagFromRequestP50Ms = lagFromRequest.Ms(50), lagFromRequestP99Ms = lagFromRequest.Ms(99),
                 holdP50Ms = holdLatency.Ms(50), holdP99Ms = holdLatency.Ms(99),
                 apiCpuCores = Math.Round(apiCpu, 2), clientCpuCores = Math.Round(ownCpu, 2), messages = Interlocked.Read(ref messages),
+                // Every client connected, every hold made, and every client saw every held seat.
+                checksPassed = listeners == options.Clients && holdErrors == 0 && missed == 0,
             },
             new
             {
