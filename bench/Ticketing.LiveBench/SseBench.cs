@@ -59,80 +59,69 @@ public sealed class SseBench(BenchOptions options)
 
         async Task ListenAsync(int c)
         {
-            var opened = false;
+            var slot = false; // holds one of the connecting slots until its snapshot arrives (or it fails)
             try
             {
                 await connecting.WaitAsync(stop.Token);
+                slot = true;
                 var started = Stopwatch.GetTimestamp();
-                HttpResponseMessage response;
-                try
+                using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/events/{eventId}/availability/stream");
+                request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
+                using var response = await streams.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
+                if (response.StatusCode != HttpStatusCode.OK)
                 {
-                    using var request = new HttpRequestMessage(HttpMethod.Get, $"/api/events/{eventId}/availability/stream");
-                    request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("text/event-stream"));
-                    response = await streams.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, stop.Token);
-                }
-                catch
-                {
-                    connecting.Release();
-                    throw;
+                    Interlocked.Increment(ref failed);
+                    return;
                 }
 
-                using (response)
+                using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token), Encoding.UTF8, false, 1024);
+                string? name = null;
+                while (await reader.ReadLineAsync(stop.Token) is { } line)
                 {
-                    if (response.StatusCode != HttpStatusCode.OK)
+                    var now = Stopwatch.GetTimestamp();
+                    if (line.StartsWith("event:", StringComparison.Ordinal))
                     {
-                        connecting.Release();
-                        Interlocked.Increment(ref failed);
-                        connected[c].TrySetResult();
-                        return;
+                        name = line[6..].Trim();
                     }
-
-                    using var reader = new StreamReader(await response.Content.ReadAsStreamAsync(stop.Token), Encoding.UTF8, false, 1024);
-                    string? name = null;
-                    while (await reader.ReadLineAsync(stop.Token) is { } line)
+                    else if (line.StartsWith("data:", StringComparison.Ordinal))
                     {
-                        var now = Stopwatch.GetTimestamp();
-                        if (line.StartsWith("event:", StringComparison.Ordinal))
+                        Interlocked.Increment(ref messages);
+                        if (name == "snapshot" && slot)
                         {
-                            name = line[6..].Trim();
+                            slot = false;
+                            connecting.Release();
+                            connectLatency.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
+                            Interlocked.Increment(ref snapshots);
+                            connected[c].TrySetResult();
                         }
-                        else if (line.StartsWith("data:", StringComparison.Ordinal))
+                        else if (name == "changes")
                         {
-                            Interlocked.Increment(ref messages);
-                            if (name == "snapshot" && !opened)
-                            {
-                                opened = true;
-                                connectLatency.Record((long)Stopwatch.GetElapsedTime(started).TotalMicroseconds);
-                                Interlocked.Increment(ref snapshots);
-                                connecting.Release();
-                                connected[c].TrySetResult();
-                            }
-                            else if (name == "changes")
-                            {
-                                MarkHeld(line.AsSpan(5), now, c, holdIndex, seen);
-                            }
+                            MarkHeld(line.AsSpan(5), now, c, holdIndex, seen);
                         }
-                        else if (line.Length == 0)
-                        {
-                            name = null;
-                        }
+                    }
+                    else if (line.Length == 0)
+                    {
+                        name = null;
                     }
                 }
             }
             catch (OperationCanceledException) when (stop.IsCancellationRequested)
             {
-                return;
+                // The run is over: the client hangs up.
             }
-            catch (Exception e) when (e is HttpRequestException or IOException)
+            catch (Exception e) when (e is HttpRequestException or IOException or OperationCanceledException)
             {
                 Interlocked.Increment(ref failed);
-                if (!opened)
+            }
+            finally
+            {
+                if (slot)
                 {
                     connecting.Release();
                 }
-            }
 
-            connected[c].TrySetResult();
+                connected[c].TrySetResult();
+            }
         }
 
         await Task.WhenAll(connected.Select(c => c.Task));
