@@ -48,7 +48,7 @@ public enum TicketCodeError
 
 /// <summary>
 /// The ticket code: base64url (no padding) of a small binary payload and its ES256 signature, short enough for a
-/// QR code of version 8-9. Layout, all lengths in bytes:
+/// QR code of version 9 (53×53 modules, level M) for a short seat label. Layout, all lengths in bytes:
 /// format version (1, = 1) · key id length (1) · key id (ASCII, 1-16) · ticket id (16) · event id (16) ·
 /// booking id (16) · ticket version (1) · seat label length (1) · seat label (UTF-8, 0-64) · signature (64, r‖s of
 /// ECDSA P-256 over SHA-256 of everything before it). Guids are big-endian (RFC 9562 byte order).
