@@ -65,6 +65,7 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
         await (await factory.CreateClient("someone-else@example.com", "customer").GetAsync($"/api/tickets/{ticket.Id}/qr"))
             .AssertProblemAsync(HttpStatusCode.NotFound);
         await (await _organizer.GetAsync($"/api/tickets/{ticket.Id}/qr?format=gif")).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await _organizer.GetAsync("/api/tickets/not-a-guid/qr")).AssertProblemAsync(HttpStatusCode.BadRequest);
 
         var first = await ScanAsync(ev.Id, ticket.Code);
         Assert.Equal(HttpStatusCode.OK, first.StatusCode);
@@ -113,7 +114,8 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
         await (await factory.CreateClient("rival@example.com", "organizer").PostAsJsonAsync($"/api/events/{ev.Id}/staff", new { subject = "rival@example.com" }))
             .AssertProblemAsync(HttpStatusCode.Forbidden);
         await (await _organizer.PostAsJsonAsync($"/api/events/{ev.Id}/staff", new { subject = " " })).AssertProblemAsync(HttpStatusCode.BadRequest);
-        await (await ScanAsync(Guid.NewGuid(), code)).AssertProblemAsync(HttpStatusCode.NotFound);
+        await (await ScanAsync(Guid.NewGuid(), code)).AssertProblemAsync(HttpStatusCode.Forbidden);
+        await (await ScanAsync(Guid.NewGuid(), code, client: factory.CreateClient("ada@example.com", "admin"))).AssertProblemAsync(HttpStatusCode.NotFound);
 
         // Nothing above let the ticket in: the event's own staff is the first to admit it.
         Assert.Equal(HttpStatusCode.OK, (await ScanAsync(ev.Id, code)).StatusCode);
@@ -238,6 +240,7 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
         await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", new[] { new { code = t1.Code, gate = "X" } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", Array.Empty<object>())).AssertProblemAsync(HttpStatusCode.BadRequest);
+        await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", new { code = t1.Code })).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 
     private async Task<CheckinBatchResponse> UploadAsync(Guid eventId, object[] scans)

@@ -1,5 +1,8 @@
 using System.Security.Claims;
 using System.Text;
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.Options;
 using Microsoft.AspNetCore.Http.HttpResults;
 using QRCoder;
 using Ticketing.Api.Contracts;
@@ -34,9 +37,11 @@ public static class TicketsApi
             .WithSummary("Keys that check ticket codes")
             .WithDescription("A JWK set (ES256, P-256) with every key a ticket code may be signed with, for scanners that check codes offline. " +
                 "signingKeyId is the key new tickets get; older keys stay listed after a rotation so that issued tickets keep passing. " +
-                "codeFormat describes the code's layout.");
+                "codeFormat describes the code's layout.")
+            // Answered from this host's memory; listed like every operation's 503 so that clients handle one contract.
+            .ProducesProblems(StatusCodes.Status503ServiceUnavailable);
 
-        app.MapGet("/api/tickets/{ticketId:guid}/qr", GetQrCode)
+        app.MapGet("/api/tickets/{ticketId}/qr", GetQrCode)
             .RequirePolicy(Policies.Customer)
             .WithTags("Tickets")
             .WithName("getTicketQrCode")
@@ -54,7 +59,7 @@ public static class TicketsApi
             .WithSummary("Assign staff to an event")
             .WithDescription("Lets the subject of a token with role staff scan this event's tickets. Only the event's organizer (or an admin); " +
                 "assigning someone twice changes nothing. Answers the event's staff.")
-            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status409Conflict, StatusCodes.Status415UnsupportedMediaType);
+            .ProducesProblems(StatusCodes.Status403Forbidden, StatusCodes.Status404NotFound, StatusCodes.Status415UnsupportedMediaType);
 
         events.MapPost("/checkins", CheckIn)
             .RequirePolicy(Policies.Staff)
@@ -77,6 +82,7 @@ public static class TicketsApi
 
         events.MapPost("/checkins/batch", UploadOfflineScans)
             .RequirePolicy(Policies.Staff)
+            .Accepts<List<OfflineScanRequest>>("application/json")
             .WithName("uploadOfflineCheckins")
             .WithSummary("Upload scans made offline")
             .WithDescription($"A JSON array of up to {MaxBatchScans} scans {{code, gate, scannedAt, nonce}} made while the gate was offline, " +
@@ -102,21 +108,27 @@ public static class TicketsApi
             "of everything before it."));
 
     private static async Task<Results<FileContentHttpResult, ValidationProblem, ProblemHttpResult>> GetQrCode(
-        Guid ticketId, ClaimsPrincipal user, IGrainFactory grains, string format = "svg")
+        string ticketId, ClaimsPrincipal user, IGrainFactory grains, string format = "svg")
     {
+        // Checked here rather than by a route constraint, so that a malformed id is a 400 that says so, not a 404.
+        if (!Guid.TryParse(ticketId, out var id))
+        {
+            return Problems.Invalid("ticketId", $"must be a ticket id (a GUID), not '{ticketId}'.");
+        }
+
         if (format is not ("svg" or "png"))
         {
             return Problems.Invalid("format", $"must be svg or png, not '{format}'.");
         }
 
-        var notFound = Problems.NotFound($"Ticket {ticketId} does not exist.");
-        if (await grains.GetGrain<ITicketGrain>(ticketId).GetBookingId() is not { } bookingId)
+        var notFound = Problems.NotFound($"Ticket {id} does not exist.");
+        if (await grains.GetGrain<ITicketGrain>(id).GetBookingId() is not { } bookingId)
         {
             return notFound;
         }
 
         var booking = await grains.GetGrain<IBookingGrain>(bookingId).Get(user.BookingOwnerFilter());
-        if (booking?.Tickets.FirstOrDefault(t => t.Id == ticketId) is not { } ticket)
+        if (booking?.Tickets.FirstOrDefault(t => t.Id == id) is not { } ticket)
         {
             return notFound;
         }
@@ -151,7 +163,7 @@ public static class TicketsApi
         var current = await grain.GetStaff();
         if (!current.Contains(subject) && current.Count >= Grains.Domain.EventState.MaxStaff)
         {
-            return Problems.Conflict($"An event has at most {Grains.Domain.EventState.MaxStaff} staff.");
+            return Problems.Invalid("subject", $"cannot be added: an event has at most {Grains.Domain.EventState.MaxStaff} staff.");
         }
 
         var staff = await grain.AddStaff(subject);
@@ -162,6 +174,11 @@ public static class TicketsApi
     private static async Task<Results<Ok<CheckinResponse>, ValidationProblem, ProblemHttpResult>> CheckIn(
         Guid eventId, CheckinRequestBody request, ClaimsPrincipal user, IGrainFactory grains, EventStaffCache staff, ITicketKeyRing keys)
     {
+        if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
+        {
+            return refusal;
+        }
+
         var errors = new ValidationErrors();
         var gate = ValidGate(request.Gate, "gate", errors);
         if (string.IsNullOrEmpty(request.Code))
@@ -172,11 +189,6 @@ public static class TicketsApi
         if (errors.Any)
         {
             return Problems.Invalid(errors);
-        }
-
-        if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
-        {
-            return refusal;
         }
 
         if (Verify(request.Code, eventId, keys, out var claims) is { } invalid)
@@ -205,14 +217,14 @@ public static class TicketsApi
     private static async Task<Results<Ok<CheckinListResponse>, ValidationProblem, ProblemHttpResult>> GetCheckinList(
         Guid eventId, ClaimsPrincipal user, IGrainFactory grains, EventStaffCache staff, ITicketKeyRing keys, long since = 0)
     {
-        if (since < 0)
-        {
-            return Problems.Invalid("since", "must be 0 (the whole list) or a version of this list.");
-        }
-
         if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
         {
             return refusal;
+        }
+
+        if (since < 0)
+        {
+            return Problems.Invalid("since", "must be 0 (the whole list) or a version of this list.");
         }
 
         var snapshot = await grains.GetGrain<ICheckinLedgerGrain>(eventId).GetList(since);
@@ -220,8 +232,25 @@ public static class TicketsApi
     }
 
     private static async Task<Results<Ok<CheckinBatchResponse>, ValidationProblem, ProblemHttpResult>> UploadOfflineScans(
-        Guid eventId, List<OfflineScanRequest?> scans, ClaimsPrincipal user, IGrainFactory grains, EventStaffCache staff, ITicketKeyRing keys)
+        Guid eventId, JsonElement body, ClaimsPrincipal user, IGrainFactory grains, EventStaffCache staff, ITicketKeyRing keys,
+        IOptions<JsonOptions> json)
     {
+        if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
+        {
+            return refusal;
+        }
+
+        // Read here, after the caller is known to be the event's staff: a stranger learns nothing from how its body is refused.
+        List<OfflineScanRequest?> scans;
+        try
+        {
+            scans = body.ValueKind == JsonValueKind.Array ? body.Deserialize<List<OfflineScanRequest?>>(json.Value.SerializerOptions) ?? [] : throw new JsonException();
+        }
+        catch (JsonException)
+        {
+            return Problems.Invalid("", "the body must be a JSON array of scans {code, gate, scannedAt (ISO 8601), nonce}.");
+        }
+
         var errors = new ValidationErrors();
         if (scans.Count is 0 or > MaxBatchScans)
         {
@@ -261,11 +290,6 @@ public static class TicketsApi
         if (errors.Any)
         {
             return Problems.Invalid(errors);
-        }
-
-        if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
-        {
-            return refusal;
         }
 
         // In the order the scans happened, so that the earliest admission of a ticket is its first.
@@ -340,16 +364,21 @@ public static class TicketsApi
         return gate.Trim();
     }
 
-    /// <summary>Staff assigned to this event (or an admin) may scan it: 404 when it does not exist, 403 when not assigned.</summary>
+    /// <summary>
+    /// Staff assigned to this event (or an admin) may scan it; anyone else gets 403, whether or not the event exists
+    /// (an admin is told 404 for an event that does not exist).
+    /// </summary>
     private static async Task<ProblemHttpResult?> RefuseUnlessStaffAsync(Guid eventId, ClaimsPrincipal user, EventStaffCache staff)
     {
         var isStaff = await staff.IsStaffAsync(eventId, user.SubjectId());
-        if (isStaff is null)
+        if (isStaff == true)
         {
-            return Problems.NotFound($"Event {eventId} does not exist.");
+            return null;
         }
 
-        return isStaff.Value || user.IsAdmin() ? null : Problems.Forbidden($"You are not assigned as staff of event {eventId}: its organizer assigns staff.");
+        return user.IsAdmin()
+            ? isStaff is null ? Problems.NotFound($"Event {eventId} does not exist.") : null
+            : Problems.Forbidden($"You are not assigned as staff of event {eventId}: its organizer assigns staff.");
     }
 
     /// <summary>The event's organizer (or an admin): 404 when it does not exist, 403 when it is someone else's.</summary>
