@@ -240,6 +240,9 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
         await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", new[] { new { code = t1.Code, gate = "X" } }))
             .AssertProblemAsync(HttpStatusCode.BadRequest);
         await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", Array.Empty<object>())).AssertProblemAsync(HttpStatusCode.BadRequest);
+        var future = await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch",
+            new[] { new { code = t1.Code, gate = "X", scannedAt = factory.Clock.GetUtcNow().AddHours(1), nonce = "dev-c-1" } });
+        Assert.Contains("in the future", (await future.AssertProblemAsync(HttpStatusCode.BadRequest)).GetProperty("detail").GetString(), StringComparison.Ordinal);
         await (await _staff.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", new { code = t1.Code })).AssertProblemAsync(HttpStatusCode.BadRequest);
     }
 

@@ -24,6 +24,9 @@ public static class TicketsApi
 
     public const int MaxBatchScans = 1_000;
 
+    /// <summary>How far ahead of this host's clock a scanner's may run before its scans are refused as from the future.</summary>
+    public static readonly TimeSpan MaxScannerClockAhead = TimeSpan.FromMinutes(5);
+
     private const string ScanProblems = "A forged, tampered, truncated or unreadable code, another event's ticket, or a ticket whose booking was " +
         "cancelled or refunded: 422 problem+json saying which.";
 
@@ -233,7 +236,7 @@ public static class TicketsApi
 
     private static async Task<Results<Ok<CheckinBatchResponse>, ValidationProblem, ProblemHttpResult>> UploadOfflineScans(
         Guid eventId, JsonElement body, ClaimsPrincipal user, IGrainFactory grains, EventStaffCache staff, ITicketKeyRing keys,
-        IOptions<JsonOptions> json)
+        IOptions<JsonOptions> json, TimeProvider clock)
     {
         if (await RefuseUnlessStaffAsync(eventId, user, staff) is { } refusal)
         {
@@ -275,6 +278,10 @@ public static class TicketsApi
             if (scan.ScannedAt is null)
             {
                 errors.Add($"[{i}].scannedAt", "is required: when the ticket was scanned (ISO 8601).");
+            }
+            else if (scan.ScannedAt > clock.GetUtcNow() + MaxScannerClockAhead)
+            {
+                errors.Add($"[{i}].scannedAt", $"is in the future ({scan.ScannedAt:O}); check the scanner's clock.");
             }
 
             if (string.IsNullOrEmpty(scan.Nonce) || scan.Nonce.Length > MaxNonceLength)
