@@ -101,6 +101,14 @@ public sealed class EcdsaTicketKeyRing : ITicketKeyRing, IDisposable
                 // Another process is creating it right now: read it once it is complete.
                 Thread.Sleep(50);
             }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or JsonException)
+            {
+                // A read-only file system (a locked-down container): a key of this process only, said loudly.
+                var (keyId, key) = GenerateKey("dev-");
+                logger.LogError(e, "No ticket keys configured (Tickets:Keys) and the development key cannot be kept in {Path}: using key {KeyId} " +
+                    "of this process only; tickets it signs cannot be checked by other processes or after a restart. Configure Tickets:Keys.", path, keyId);
+                return new() { [keyId] = key };
+            }
         }
     }
 
