@@ -55,7 +55,7 @@ public sealed class CheckinGrainTests(ClusterFixture fixture)
 
         // The event's ledger hears of the issue and of the revocation (one-way, so eventually).
         var ledger = Client.GetGrain<ICheckinLedgerGrain>(booking.EventId);
-        await Scenario.Eventually(async () => (await ledger.GetList(0)).Revoked.Count == 2);
+        await Scenario.Eventually(async () => (await ledger.GetList(0)).Revoked.Count == 2, seconds: 60);
         Assert.Empty((await ledger.GetList(0)).Valid);
     }
 
@@ -65,7 +65,7 @@ public sealed class CheckinGrainTests(ClusterFixture fixture)
         var (id, booking) = await PaidAsync("A-3-1");
         var ticket = booking.Tickets[0];
         var grain = Client.GetGrain<ITicketGrain>(ticket.Id);
-        await Scenario.Eventually(async () => await grain.GetBookingId() == id);
+        await Scenario.Eventually(async () => await grain.GetBookingId() == id, seconds: 60);
 
         var first = await grain.CheckIn(Scan(booking, ticket, "North", "n-1"));
         var second = await grain.CheckIn(Scan(booking, ticket, "South", "n-2"));

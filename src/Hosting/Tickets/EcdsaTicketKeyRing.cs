@@ -13,6 +13,7 @@ namespace Ticketing.Hosting.Tickets;
 public sealed class EcdsaTicketKeyRing : ITicketKeyRing, IDisposable
 {
     private readonly Dictionary<string, ThreadLocal<ECDsa>> _keys = new(StringComparer.Ordinal);
+    private int _disposed;
 
     public EcdsaTicketKeyRing(IOptions<TicketKeyOptions> options, ILogger<EcdsaTicketKeyRing> logger)
     {
@@ -46,8 +47,14 @@ public sealed class EcdsaTicketKeyRing : ITicketKeyRing, IDisposable
         && signature.Length == TicketCode.SignatureLength
         && key.Value!.VerifyData(data, signature, HashAlgorithmName.SHA256, DSASignatureFormat.IeeeP1363FixedFieldConcatenation);
 
+    /// <summary>Idempotent: the container disposes it once for each service it is registered as.</summary>
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         foreach (var key in _keys.Values)
         {
             foreach (var copy in key.Values)

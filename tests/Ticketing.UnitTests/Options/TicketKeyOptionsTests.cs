@@ -66,6 +66,9 @@ public sealed class TicketKeyOptionsTests
             Assert.Equal(first.PublicKeys, second.PublicKeys);
             var signature = first.Sign("x"u8);
             Assert.True(second.Verify(first.SigningKeyId, "x"u8, signature));
+            // The container disposes it once per service it is registered as.
+            first.Dispose();
+            first.Dispose();
         }
         finally
         {
