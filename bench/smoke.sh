@@ -33,5 +33,14 @@ for scenario in best-available seat-pick hot-seats purchase; do
     failed=$((failed + 1))
   fi
 done
+# Check-in: 2,000 tickets bought first, then scanned (200 once each, 409 after); no ticket may be admitted twice.
+line=$(dotnet "$load_dll" --url "http://127.0.0.1:$port" --scenario checkin --connections 16 \
+  --warmup 1s --duration 3s --tickets 2000 | tail -n 1) || true
+echo "smoke checkin: $line"
+if [[ $line == *'"invariantsPassed":true'* && $line == *'"errors":0,'* && $line != *'"requests":0,'* ]]; then
+  passed=$((passed + 1))
+else
+  failed=$((failed + 1))
+fi
 echo "smoke: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

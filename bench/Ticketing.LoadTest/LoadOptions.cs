@@ -17,19 +17,22 @@ public sealed record LoadOptions(
     string? SigningKey = null,
     string Issuer = "ticketing",
     string Audience = "ticketing-api",
-    int Subjects = 10_000)
+    int Subjects = 10_000,
+    int Tickets = 50_000)
 {
     /// <summary>The API's own setting, so that a shell that starts both exports it once.</summary>
     public const string SigningKeyVariable = "Jwt__SigningKey";
 
-    public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline", "fill"];
+    public static readonly string[] Scenarios = ["best-available", "seat-pick", "hot-seats", "purchase", "baseline", "fill", "checkin"];
 
     public const string Usage = """
         Ticketing.LoadTest: drives the Ticketing REST API and checks the seat invariants afterwards.
 
           --url URL            the API (default http://localhost:8080)
-          --scenario NAME      best-available | seat-pick | hot-seats | purchase | baseline | fill (default best-available)
+          --scenario NAME      best-available | seat-pick | hot-seats | purchase | baseline | fill | checkin (default best-available)
                                fill: one best-available seat per booking, kept held (for memory figures)
+                               checkin: buys --tickets tickets first (not measured), then scans them at the gates
+          --tickets N          checkin: tickets bought before the run, each scanned once (default 50000)
           --connections N      concurrent connections, one request in flight each (default 64)
           --duration T         measured time, e.g. 20s, 1m (default 20s)
           --warmup T           unmeasured time before it (default 5s)
@@ -73,7 +76,8 @@ public sealed record LoadOptions(
             values.Remove("signing-key", out var key) ? key : Environment.GetEnvironmentVariable(SigningKeyVariable),
             Get("issuer", Environment.GetEnvironmentVariable("Jwt__Issuer") ?? "ticketing"),
             Get("audience", Environment.GetEnvironmentVariable("Jwt__Audience") ?? "ticketing-api"),
-            int.Parse(Get("subjects", "10000"), CultureInfo.InvariantCulture));
+            int.Parse(Get("subjects", "10000"), CultureInfo.InvariantCulture),
+            int.Parse(Get("tickets", "50000"), CultureInfo.InvariantCulture));
 
         if (values.Count > 0)
         {
@@ -93,6 +97,11 @@ public sealed record LoadOptions(
         if (string.IsNullOrEmpty(options.SigningKey))
         {
             throw new ArgumentException($"--signing-key (or {SigningKeyVariable}) is required: the API's Jwt:SigningKey, to sign the customers' tokens.");
+        }
+
+        if (options.Tickets < 1)
+        {
+            throw new ArgumentException("--tickets must be positive.");
         }
 
         if (options.Subjects < 1)

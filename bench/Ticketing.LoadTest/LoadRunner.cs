@@ -16,21 +16,22 @@ public sealed record LoadResult(
     long RateLimited,
     LongHistogram Latency,
     IReadOnlyCollection<string> UncertainBookings,
-    long UnknownHolds);
+    long UnknownHolds,
+    long Admitted = 0);
 
 /// <summary>
 /// Runs a scenario on many connections. Closed loop: each connection sends its next request as soon as the last
 /// one answered (saturation). Open loop: iterations start on a fixed schedule, and latency is counted from the
 /// scheduled start, so a slow server cannot hide its queueing (no coordinated omission).
 /// </summary>
-public sealed class LoadRunner(LoadOptions options, TicketingClient api, string eventId, RunTokens? tokens)
+public sealed class LoadRunner(LoadOptions options, TicketingClient api, string eventId, RunTokens? tokens, CheckinTickets? checkins = null)
 {
     private const long HighestMicroseconds = 120_000_000;
 
     private sealed class Worker
     {
         public readonly LongHistogram Latency = new(HighestMicroseconds, 3);
-        public long Requests, Holds, Conflicts, Errors, UnknownHolds, RateLimited;
+        public long Requests, Holds, Conflicts, Errors, UnknownHolds, RateLimited, Admitted;
         public readonly List<string> Uncertain = [];
         public readonly Random Random = new(Random.Shared.Next());
     }
@@ -45,6 +46,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
         "baseline" => 1,
         "purchase" => 3,
         "fill" => 1,
+        "checkin" => 1,
         _ => 2,
     };
 
@@ -68,7 +70,7 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
 
         return new LoadResult(options.Scenario, options.Connections, seconds,
             workers.Sum(w => w.Requests), workers.Sum(w => w.Holds), workers.Sum(w => w.Conflicts), workers.Sum(w => w.Errors), workers.Sum(w => w.RateLimited),
-            latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds));
+            latency, workers.SelectMany(w => w.Uncertain).ToList(), workers.Sum(w => w.UnknownHolds), workers.Sum(w => w.Admitted));
     }
 
     private async Task LoopAsync(Worker worker, long end)
@@ -122,6 +124,29 @@ public sealed class LoadRunner(LoadOptions options, TicketingClient api, string 
         if (options.Scenario == "baseline")
         {
             Record(await api.PingAsync(), queued);
+            return;
+        }
+
+        if (checkins is not null)
+        {
+            // One scan: 200 the first time a ticket comes round, 409 (entered already) after that.
+            var (index, code, gate) = checkins.Next();
+            var scan = await api.CheckInAsync(checkins.Staff, eventId, code, gate);
+            Record(scan, queued);
+            if (scan.Status == HttpStatusCode.OK)
+            {
+                checkins.Admitted(index);
+                worker.Admitted += measured ? 1 : 0;
+            }
+            else if (scan.Status == HttpStatusCode.Conflict && measured)
+            {
+                worker.Conflicts++;
+            }
+            else if (scan.Status != HttpStatusCode.Conflict && measured)
+            {
+                worker.Errors += scan.Failed ? 0 : 1;
+            }
+
             return;
         }
 

@@ -37,13 +37,17 @@ if (tokens is not null)
     http.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", tokens.Operator);
 }
 
-var eventId = options.EventId ?? await CreateEventAsync(http, options);
+// checkin: the tickets are bought first (not measured), on an event of their own.
+var checkins = options.Scenario == "checkin"
+    ? await CheckinTickets.PrepareAsync(http, api, tokens!, new TokenMinter(options.SigningKey!, options.Issuer, options.Audience), options.Tickets, options.Connections)
+    : null;
+var eventId = checkins?.EventId ?? options.EventId ?? await CreateEventAsync(http, options);
 Console.WriteLine($"{options.Scenario}: {options.Connections} connections, {options.Warmup.TotalSeconds:0.#}s warm-up, " +
     $"{options.Duration.TotalSeconds:0.#}s measured, {(options.Rate > 0 ? $"open loop at {options.Rate:0} req/s" : "closed loop")}, event {eventId}");
 
-var runner = new LoadRunner(options, api, eventId, tokens);
+var runner = new LoadRunner(options, api, eventId, tokens, checkins);
 var result = await runner.RunAsync();
-var problems = options.Scenario == "baseline" ? [] : await InvariantCheck.RunAsync(http, eventId, result);
+var problems = options.Scenario == "baseline" ? [] : checkins is not null ? checkins.Problems() : await InvariantCheck.RunAsync(http, eventId, result);
 
 var h = result.Latency;
 double Ms(double percentile) => h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(percentile) / 1000.0;
@@ -63,6 +67,7 @@ var row = new
     p50Ms = Ms(50), p90Ms = Ms(90), p99Ms = Ms(99), p999Ms = Ms(99.9),
     maxMs = h.TotalCount == 0 ? 0 : h.GetValueAtPercentile(100) / 1000.0,
     invariantsPassed = problems.Count == 0,
+    admittedPerSecond = Math.Round(result.Admitted / result.Seconds, 1),
 };
 
 string F(double v) => v.ToString("0.0", CultureInfo.InvariantCulture);
@@ -73,7 +78,9 @@ Console.WriteLine($"  {F(row.requestsPerSecond),12} {F(row.holdsPerSecond),10} {
 Console.WriteLine();
 if (options.Scenario != "baseline")
 {
-    Console.WriteLine(problems.Count == 0
+    Console.WriteLine(checkins is not null
+        ? problems.Count == 0 ? $"Invariant check passed: no ticket of {checkins.Count} was admitted twice." : "Invariant check FAILED:\n  " + string.Join("\n  ", problems)
+        : problems.Count == 0
         ? "Invariant check passed: free + held + sold = capacity in every section, no seat listed twice, held and sold match the run's bookings."
         : "Invariant check FAILED:\n  " + string.Join("\n  ", problems));
 }

@@ -39,6 +39,18 @@ public sealed class TicketingClient(HttpClient http)
     public Task<Outcome> CancelAsync(string customer, string bookingId) =>
         SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/cancel"), readBody: false);
 
+    public Task<Outcome> PayForTicketsAsync(string customer, string bookingId) =>
+        SendAsync(customer, new HttpRequestMessage(HttpMethod.Post, $"/api/bookings/{bookingId}/payment")
+        {
+            Content = JsonContent.Create(new { paymentToken = "tok_visa" }),
+        }, readBody: true);
+
+    public Task<Outcome> CheckInAsync(string staff, string eventId, string code, string gate) =>
+        SendAsync(staff, new HttpRequestMessage(HttpMethod.Post, $"/api/events/{eventId}/checkins")
+        {
+            Content = JsonContent.Create(new { code, gate }),
+        }, readBody: false);
+
     private Task<Outcome> SendAsync(string customer, HttpRequestMessage request, bool readBody)
     {
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", customer);

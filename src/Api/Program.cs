@@ -75,6 +75,7 @@ app.MapEventsApi();
 app.MapBookingsApi();
 app.MapQueueApi();
 app.MapLiveApi();
+app.MapTicketsApi();
 if (app.Environment.IsDevelopment())
 {
     // Tokens for trying it out locally; outside Development this route does not exist (404).

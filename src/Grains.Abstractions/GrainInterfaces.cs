@@ -39,6 +39,14 @@ public interface IEventGrain : IGrainWithGuidKey
 
     [ReadOnly, Alias("GetLayout")]
     Task<EventLayout?> GetLayout();
+
+    /// <summary>Lets <paramref name="subject"/> scan this event's tickets; assigning twice changes nothing. Null when the event does not exist.</summary>
+    [Alias("AddStaff")]
+    Task<IReadOnlyList<string>?> AddStaff(string subject);
+
+    /// <summary>The subjects assigned as staff (empty when the event does not exist).</summary>
+    [ReadOnly, Alias("GetStaff")]
+    Task<IReadOnlyList<string>> GetStaff();
 }
 
 /// <summary>The list of events, for browsing. Told of each event's creation and status changes.</summary>

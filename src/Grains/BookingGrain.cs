@@ -5,6 +5,7 @@ using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
 using Ticketing.Grains.Events;
 using Ticketing.Grains.Payments;
+using Ticketing.Grains.Tickets;
 
 namespace Ticketing.Grains;
 
@@ -22,7 +23,8 @@ public sealed class BookingGrain(
     IOptions<PaymentSagaOptions> sagaOptions,
     TimeProvider clock,
     TicketingMetrics metrics,
-    ILogger<BookingGrain> logger) : Grain, IBookingGrain, IRemindable
+    ILogger<BookingGrain> logger,
+    ITicketSigner ticketSigner) : Grain, IBookingGrain, IRemindable
 {
     /// <summary>Drives a PaymentPending or RefundPending booking to its end after a crash or an unanswered provider call.</summary>
     private const string ResumeReminder = "saga-resume";
@@ -140,7 +142,7 @@ public sealed class BookingGrain(
     /// <summary>Runs the saga's steps in order, handing each request's outcome back, until it answers.</summary>
     private async Task<SagaStep> RunAsync(Func<BookingSaga, IReadOnlyList<SagaStep>> command)
     {
-        var saga = new BookingSaga(Id, Booking, sagaOptions.Value.HoldGrace);
+        var saga = new BookingSaga(Id, Booking, sagaOptions.Value.HoldGrace, ticketSigner);
         var steps = command(saga);
         while (true)
         {
@@ -179,6 +181,7 @@ public sealed class BookingGrain(
             case SagaStep.PersistNewHold: await PersistNewHoldAsync(); break;
             case SagaStep.Publish publish:
                 await SettleQuotaAsync(publish.Kind);
+                AnnounceTickets(publish.Kind);
                 Publish(publish.Kind, publish.At);
                 break;
             case SagaStep.ReleaseHolds: await ReleaseAllAsync(); break;
@@ -292,6 +295,33 @@ public sealed class BookingGrain(
         {
             // The sale stands; the quota entry of its hold still counts until the hold could have run out.
             logger.LogWarning(e, "Booking {BookingId}: could not confirm the customer's quota", Id);
+        }
+    }
+
+    /// <summary>
+    /// Tells the tickets and the event's check-in ledger of issued and revoked tickets, one-way: nothing on the
+    /// payment path waits for them. A lost message costs no admission: a scan asks the booking itself.
+    /// </summary>
+    private void AnnounceTickets(BookingEventKind kind)
+    {
+        if (Booking.Tickets.Count == 0 || kind is not (BookingEventKind.BookingConfirmed or BookingEventKind.BookingCancelled or BookingEventKind.BookingRefunded))
+        {
+            return;
+        }
+
+        var ids = Booking.Tickets.Select(t => t.Id).ToList();
+        var ledger = GrainFactory.GetGrain<ICheckinLedgerGrain>(Booking.EventId);
+        if (kind == BookingEventKind.BookingConfirmed)
+        {
+            ledger.TicketsIssued(Id, ids).Ignore();
+            foreach (var ticket in ids)
+            {
+                GrainFactory.GetGrain<ITicketGrain>(ticket).Issued(Id, Booking.EventId).Ignore();
+            }
+        }
+        else
+        {
+            ledger.TicketsRevoked(Id, ids).Ignore();
         }
     }
 

@@ -172,6 +172,29 @@ public sealed class EventGrain(
 
     public Task<EventLayout?> GetLayout() => Task.FromResult(Event.Exists ? Layout() : null);
 
+    public async Task<IReadOnlyList<string>?> AddStaff(string subject)
+    {
+        if (!Event.Exists)
+        {
+            return null;
+        }
+
+        if (!Event.Staff.Contains(subject))
+        {
+            if (Event.Staff.Count >= EventState.MaxStaff)
+            {
+                throw new InvalidOperationException($"An event has at most {EventState.MaxStaff} staff.");
+            }
+
+            Event.Staff.Add(subject);
+            await SaveAsync();
+        }
+
+        return [.. Event.Staff];
+    }
+
+    public Task<IReadOnlyList<string>> GetStaff() => Task.FromResult<IReadOnlyList<string>>([.. Event.Staff]);
+
     private EventLayout Layout()
     {
         if (_layout is null || _layout.Status != Event.Status)

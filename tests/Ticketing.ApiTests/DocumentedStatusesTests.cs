@@ -39,6 +39,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         await ExercisePaymentsAsync();
         await ExerciseRefusalsAsync();
         await ExerciseQueueAsync();
+        await ExerciseTicketsAsync();
 
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
         var answered = factory.Recorder.Responses
@@ -176,6 +177,53 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
 
             Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, url.Replace(queued.Id.ToString(), unknown.ToString())));
         }
+    }
+
+    private async Task ExerciseTicketsAsync()
+    {
+        var unknown = Guid.NewGuid();
+        using var admin = factory.CreateClient("ada@example.com", "admin");
+        using var gate = factory.CreateClient("gate@example.com", "staff");
+        var ev = await _client.CreatePublishedEventAsync();
+        var paid = new List<BookingResponse>();
+        for (var i = 0; i < 2; i++)
+        {
+            var held = await _client.BookOkAsync(ev.Id, new { email = "t@example.com", section = "GA", quantity = 2 });
+            var payment = await _client.PostAsJsonAsync($"/api/bookings/{held.Id}/payment", new { paymentToken = "tok_visa" });
+            paid.Add((await payment.Content.ReadFromJsonAsync<BookingResponse>(Api.Json))!);
+        }
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, $"/api/bookings/{paid[1].Id}/cancel"));
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, "/api/ticket-keys"));
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Post, $"/api/events/{ev.Id}/staff", JsonContent.Create(new { subject = "gate@example.com" })));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(HttpMethod.Post, $"/api/events/{ev.Id}/staff", JsonContent.Create(new { subject = "" })));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Post, $"/api/events/{unknown}/staff", JsonContent.Create(new { subject = "x" })));
+
+        var ticket = paid[0].Tickets[0];
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/tickets/{ticket.Id}/qr"));
+        Assert.Equal(HttpStatusCode.BadRequest, await SendAsync(HttpMethod.Get, $"/api/tickets/{ticket.Id}/qr?format=gif"));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/tickets/{unknown}/qr"));
+        Assert.Equal(HttpStatusCode.Conflict, await SendAsync(HttpMethod.Get, $"/api/tickets/{paid[1].Tickets[0].Id}/qr"));
+
+        var checkins = $"/api/events/{ev.Id}/checkins";
+        Assert.Equal(HttpStatusCode.OK, (await gate.PostAsJsonAsync(checkins, new { code = ticket.Code, gate = "A" })).StatusCode);
+        Assert.Equal(HttpStatusCode.Conflict, (await gate.PostAsJsonAsync(checkins, new { code = ticket.Code, gate = "B" })).StatusCode);
+        Assert.Equal(HttpStatusCode.UnprocessableEntity, (await gate.PostAsJsonAsync(checkins, new { code = "forged", gate = "B" })).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await gate.PostAsJsonAsync(checkins, new { code = ticket.Code })).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync($"/api/events/{unknown}/checkins", new { code = ticket.Code, gate = "A" })).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, (await gate.GetAsync($"/api/events/{ev.Id}/checkin-list")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await gate.GetAsync($"/api/events/{ev.Id}/checkin-list?since=-1")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync($"/api/events/{unknown}/checkin-list")).StatusCode);
+
+        var scan = new[] { new { code = paid[0].Tickets[1].Code, gate = "C", scannedAt = "2027-02-01T09:00:00Z", nonce = "n-1" } };
+        Assert.Equal(HttpStatusCode.OK, (await gate.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", scan)).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await gate.PostAsJsonAsync($"/api/events/{ev.Id}/checkins/batch", Array.Empty<object>())).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.PostAsJsonAsync($"/api/events/{unknown}/checkins/batch", scan)).StatusCode);
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{ev.Id}/checkin-conflicts"));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{unknown}/checkin-conflicts"));
     }
 
     private async Task ExerciseBookingsAsync()

@@ -28,6 +28,12 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
 
     public const string DefaultSubject = "tester";
 
+    /// <summary>The fixed ticket signing key of the API tests (ECDSA P-256, PKCS#8).</summary>
+    public const string TicketKeyId = "test-1";
+
+    public const string TicketPrivateKey =
+        "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg02EfzTGn6XpvUeAYd5jNnlKrQTpsZpgWvYK+2387HzahRANCAASmQEg/DmL7DV/VZbvgj88ueqBwSKUI2B3DIeoPGjXYB0R/jAO2Ql3AYXn1tEOasixs4il0+DAknIJH4yHBqEiz";
+
     /// <summary>Test tokens outlive any clock a test moves.</summary>
     public static readonly TimeSpan TokenLifetime = TimeSpan.FromDays(30);
 
@@ -66,6 +72,8 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
         builder.UseSetting("RateLimits:CustomerPermits", "1000000");
         builder.UseSetting("RateLimits:AnonymousReadPermits", "1000000");
         builder.UseSetting("RateLimits:TokenPermits", "1000000");
+        builder.UseSetting("Tickets:SigningKeyId", TicketKeyId);
+        builder.UseSetting($"Tickets:Keys:{TicketKeyId}:PrivateKey", TicketPrivateKey);
         builder.ConfigureServices(services =>
         {
             services.AddSingleton<TimeProvider>(Clock);

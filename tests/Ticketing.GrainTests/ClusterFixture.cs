@@ -39,6 +39,10 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
         ["Payments:Simulated:Latency"] = "00:00:00.001",
         ["Payments:Simulated:SlowLatency"] = "00:00:00.500",
         ["Payments:Simulated:RefundFailures"] = "4",
+        // A fixed ticket signing key (ECDSA P-256, PKCS#8), rather than the development key kept in the user's files.
+        ["Tickets:SigningKeyId"] = "grain-tests",
+        ["Tickets:Keys:grain-tests:PrivateKey"] =
+            "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQguPdeR1oEv/lQrU6rYdc+xhFcnQcG48H8X+l402UVbVShRANCAATDSN4kuC3SK+jiUXBlaMPSKk/mrfpqk8hQhca5iuKVtBtB7Rab+KEKlUj0OsHE/VeQRga34p1ifdWoQ3ya7AtK",
     }).Build();
 
     public FakeTimeProvider Clock { get; } = new(Start);

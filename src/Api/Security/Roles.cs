@@ -27,6 +27,9 @@ public static class Policies
     public const string Organizer = "organizer";
 
     public const string Admin = "admin";
+
+    /// <summary>Scans tickets at the gates of the events it is assigned to (checked per event besides the role).</summary>
+    public const string Staff = "staff";
 }
 
 /// <summary>Who is calling, as the endpoints need it.</summary>

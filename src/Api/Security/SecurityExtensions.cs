@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.Authentication.JwtBearer;
 using Microsoft.Extensions.Options;
 using Microsoft.IdentityModel.Tokens;
 using Ticketing.Hosting.Options;
+using Ticketing.Hosting.Tickets;
 
 namespace Ticketing.Api.Security;
 
@@ -37,7 +38,12 @@ public static class SecurityExtensions
         services.AddAuthorizationBuilder()
             .AddPolicy(Policies.Customer, p => p.RequireRole(Roles.Customer, Roles.Admin))
             .AddPolicy(Policies.Organizer, p => p.RequireRole(Roles.Organizer, Roles.Admin))
-            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin));
+            .AddPolicy(Policies.Admin, p => p.RequireRole(Roles.Admin))
+            .AddPolicy(Policies.Staff, p => p.RequireRole(Roles.Staff, Roles.Admin));
+
+        // Ticket codes are checked here and signed in the silo, with the same keys; gates are the event's staff.
+        services.AddTicketKeys(builder.Configuration);
+        services.AddSingleton<EventStaffCache>();
 
         services.AddRateLimiter(options =>
         {

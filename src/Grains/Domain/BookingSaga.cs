@@ -1,5 +1,6 @@
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Payments;
+using Ticketing.Grains.Tickets;
 
 namespace Ticketing.Grains.Domain;
 
@@ -13,7 +14,7 @@ namespace Ticketing.Grains.Domain;
 /// Money rules live here: the charge and refund idempotency keys are fixed per booking, so no retry charges or
 /// refunds twice; a Confirmed booking is never charged again; a charge whose seats are lost is refunded.
 /// </remarks>
-public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan holdGrace)
+public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan holdGrace, ITicketSigner? ticketSigner = null)
 {
     public const string SeatsLostReason = "The seats could not be sold after the payment (the hold expired while it was in flight and the seats were taken, or the event was cancelled); the payment is refunded.";
 
@@ -430,7 +431,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
 
     private List<SagaStep> Confirm(DateTimeOffset now)
     {
-        booking.IssueTickets();
+        booking.IssueTickets(bookingId, ticketSigner);
         return [.. End(BookingStatus.Confirmed, BookingEventKind.BookingConfirmed, now), SagaStep.Reply.Ok];
     }
 

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Tickets;
 
 namespace Ticketing.Grains.Domain;
 
@@ -80,16 +81,27 @@ public sealed class BookingState
     }
 
     /// <summary>One ticket per seat or general-admission place, each with an unguessable 128-bit code.</summary>
-    public void IssueTickets()
+    public void IssueTickets() => IssueTickets(Guid.Empty, null);
+
+    /// <summary>
+    /// One ticket per seat or general-admission place. With a signer, each code is a signed ticket code naming the
+    /// ticket, the event, the booking and the seat (<see cref="TicketCode"/>); without one, 128 random bits.
+    /// </summary>
+    public void IssueTickets(Guid bookingId, ITicketSigner? signer)
     {
         var labels = Seats.Count > 0
             ? Seats
             : Enumerable.Range(1, Quantity).Select(n => $"{Section} #{n}").ToList();
         Tickets = labels
-            .Select(label => new Ticket(Guid.NewGuid(), label, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
-                .TrimEnd('=').Replace('+', '-').Replace('/', '_')))
+            .Select(label => Guid.NewGuid() is var id && signer is not null
+                ? new Ticket(id, label, TicketCode.Issue(new TicketClaims(id, EventId, bookingId, label, TicketVersion), signer))
+                : new Ticket(id, label, Convert.ToBase64String(RandomNumberGenerator.GetBytes(16))
+                    .TrimEnd('=').Replace('+', '-').Replace('/', '_')))
             .ToList();
     }
+
+    /// <summary>The version issued tickets carry in their codes (a reissue would take the next one).</summary>
+    public const byte TicketVersion = 1;
 
     public BookingView ToView(Guid id, DateTimeOffset now) =>
         new(id, EventId, StatusAt(now), Email, Seats, Section, Quantity, ExpiresAt, Total, CreatedAt, Payment, Refunds, Tickets, Reason, CustomerId);

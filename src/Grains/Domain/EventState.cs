@@ -31,6 +31,12 @@ public sealed class EventState
     /// </summary>
     [Id(6)] public bool PublishStarted { get; set; }
 
+    /// <summary>The subjects (token "sub") of the staff the organizer assigned to scan tickets at this event's gates.</summary>
+    [Id(40)] public List<string> Staff { get; set; } = [];
+
+    /// <summary>Staff an event may have, at most.</summary>
+    public const int MaxStaff = 1_000;
+
     /// <summary>Only a draft whose blocks were never opened may change its description and layout.</summary>
     public bool LayoutIsFrozen => Status != EventStatus.Draft || PublishStarted;
 

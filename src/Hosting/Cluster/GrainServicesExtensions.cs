@@ -7,6 +7,7 @@ using Ticketing.Grains.Payments;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Payments;
 using Ticketing.Hosting.Streams;
+using Ticketing.Hosting.Tickets;
 
 namespace Ticketing.Hosting.Cluster;
 
@@ -20,6 +21,7 @@ public static class GrainServicesExtensions
     {
         services.AddMetrics();
         services.AddSingleton<TicketingMetrics>();
+        services.AddTicketKeys(configuration);
         services.AddSingleton<IBookingEventPublisher, StreamBookingEventPublisher>();
         services.AddValidatedOptions<PaymentSagaOptions>(configuration, PaymentSagaOptions.SectionName);
         services.AddValidatedOptions<PaymentResilienceOptions>(configuration, PaymentResilienceOptions.SectionName);
