@@ -65,6 +65,7 @@ app.MapGet("/", () => Results.Redirect("/swagger")).AllowAnonymous().ExcludeFrom
 app.MapGet("/api/ping", () => TypedResults.Ok(new { pong = true })).AllowAnonymous().ExcludeFromDescription();
 app.MapEventsApi();
 app.MapBookingsApi();
+app.MapIntegrationEventApis();
 if (app.Environment.IsDevelopment())
 {
     // Tokens for trying it out locally; outside Development this route does not exist (404).

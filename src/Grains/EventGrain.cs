@@ -1,5 +1,6 @@
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
+using Ticketing.Grains.Events;
 
 namespace Ticketing.Grains;
 
@@ -33,7 +34,7 @@ public sealed class EventGrain(
         Event.Status = EventStatus.Draft;
         Event.CreatedAt = clock.GetUtcNow();
         Event.OwnerId = ownerId;
-        await SaveAsync();
+        await SaveAsync(IntegrationEventTypes.EventCreated);
         return Details();
     }
 
@@ -63,7 +64,7 @@ public sealed class EventGrain(
         }
 
         Event.Definition = definition;
-        await SaveAsync();
+        await SaveAsync(IntegrationEventTypes.EventChanged);
         return EventCommandResult.Ok(Details());
     }
 
@@ -199,13 +200,20 @@ public sealed class EventGrain(
     private async Task<EventCommandResult> MoveTo(EventStatus status)
     {
         Event.Status = status;
-        await SaveAsync();
+        await SaveAsync(status switch
+        {
+            EventStatus.OnSale => IntegrationEventTypes.EventPublished,
+            EventStatus.Cancelled => IntegrationEventTypes.EventCancelled,
+            _ => IntegrationEventTypes.EventChanged,
+        });
         return EventCommandResult.Ok(Details());
     }
 
-    private async Task SaveAsync()
+    /// <summary>Stores the change with its integration event (<paramref name="eventType"/>) in the outbox.</summary>
+    private async Task SaveAsync(string eventType)
     {
         _layout = null;
+        Event.AppendEvent(this.GetPrimaryKey(), eventType, clock.GetUtcNow(), IntegrationEventPayloads.ForEvent(this.GetPrimaryKey(), Event));
         await state.WriteStateAsync();
         await GrainFactory.GetGrain<IEventCatalogGrain>(0).Upsert(new EventSummary(
             this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt, Event.OwnerId));

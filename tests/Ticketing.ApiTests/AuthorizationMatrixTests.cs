@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(TicketingApiFactory factory) : ICla
         ["POST /api/bookings/{bookingId:guid}/cancel"] = new(f => Send(HttpMethod.Post, $"/api/bookings/{f.Booking}/cancel"), [401, 200, 404, 403, 403, 403, 200]),
         ["POST /api/dev/tokens"] = new(_ => Send(HttpMethod.Post, "/api/dev/tokens", new { subject = "z@example.com", roles = new[] { "customer" } }),
             [200, 200, 200, 200, 200, 200, 200]),
+        ["GET /api/feed/"] = new(_ => Send(HttpMethod.Get, "/api/feed"), [401, 403, 403, 403, 403, 403, 200]),
         ["GET /api/ping"] = new(_ => Send(HttpMethod.Get, "/api/ping"), [200, 200, 200, 200, 200, 200, 200]),
         ["GET /"] = new(_ => Send(HttpMethod.Get, "/"), [302, 302, 302, 302, 302, 302, 302]),
         ["GET /openapi/{documentName}.json"] = new(_ => Send(HttpMethod.Get, "/openapi/v1.json"), [200, 200, 200, 200, 200, 200, 200]),

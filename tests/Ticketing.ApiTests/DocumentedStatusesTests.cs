@@ -37,6 +37,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         await ExerciseEventsAsync();
         await ExerciseBookingsAsync();
         await ExercisePaymentsAsync();
+        await ExerciseIntegrationEventsAsync();
         await ExerciseRefusalsAsync();
 
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
@@ -123,6 +124,14 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         }
 
         Assert.Equal(HttpStatusCode.Accepted, await SendAsync(HttpMethod.Post, $"/api/events/{big.Id}/cancel"));
+    }
+
+    /// <summary>The feed and webhooks (issue 15).</summary>
+    private async Task ExerciseIntegrationEventsAsync()
+    {
+        using var admin = factory.CreateClient("ada", "admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/feed?limit=5")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/feed?after=not-a-cursor")).StatusCode);
     }
 
     /// <summary>Every operation that documents 401 and 403 answers them: without a token, and with a token of the wrong role.</summary>
