@@ -131,4 +131,7 @@ public interface IIntegrationEventLog
 
     /// <summary>Up to <paramref name="limit"/> events after <paramref name="after"/>, in log order, never skipping one committed later.</summary>
     Task<IReadOnlyList<LoggedEvent>> ReadAsync(LogCursor after, int limit, CancellationToken cancellationToken = default);
+
+    /// <summary>The cursor after the last event a reader could be served now: where a new consumer starts.</summary>
+    Task<LogCursor> GetEndAsync(CancellationToken cancellationToken = default);
 }

@@ -6,6 +6,7 @@ public static class IntegrationEventApis
     public static IEndpointRouteBuilder MapIntegrationEventApis(this IEndpointRouteBuilder app)
     {
         app.MapFeedApi();
+        app.MapWebhooksApi();
         return app;
     }
 }

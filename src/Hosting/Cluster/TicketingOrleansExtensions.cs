@@ -15,6 +15,7 @@ using Ticketing.Hosting.Events;
 using Ticketing.Hosting.Operations;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Storage;
+using Ticketing.Hosting.Webhooks;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 
@@ -65,6 +66,7 @@ public static class TicketingOrleansExtensions
         silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
         silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingGrainServices(configuration);
+        silo.Services.AddTicketingIntegrationEvents(configuration);
         silo.AddIncomingGrainCallFilter<InfrastructureFaultFilter>();
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {
@@ -226,6 +228,7 @@ public static class TicketingOrleansExtensions
         client.Services.AddOptions<ClientMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
         client.Services.AddPostgresEventLog(connectionString);
+        client.Services.AddWebhookOptions(configuration);
         client.AddMemoryStreams(ProviderNames.BookingEvents);
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {

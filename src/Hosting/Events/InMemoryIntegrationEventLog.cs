@@ -28,6 +28,14 @@ public sealed class InMemoryIntegrationEventLog : IIntegrationEventLog
         return Task.CompletedTask;
     }
 
+    public Task<LogCursor> GetEndAsync(CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(new LogCursor(0, _events.Count));
+        }
+    }
+
     public Task<IReadOnlyList<LoggedEvent>> ReadAsync(LogCursor after, int limit, CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);

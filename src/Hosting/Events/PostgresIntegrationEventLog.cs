@@ -26,6 +26,17 @@ public sealed class PostgresIntegrationEventLog(NpgsqlDataSource dataSource) : I
         "WHERE (tx, position) > ($1, $2) AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint " +
         "ORDER BY tx, position LIMIT $3";
 
+    private const string EndSql =
+        "SELECT tx, position FROM ticketing_events WHERE tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint " +
+        "ORDER BY tx DESC, position DESC LIMIT 1";
+
+    public async Task<LogCursor> GetEndAsync(CancellationToken cancellationToken = default)
+    {
+        await using var command = dataSource.CreateCommand(EndSql);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new LogCursor(reader.GetInt64(0), reader.GetInt64(1)) : LogCursor.Start;
+    }
+
     public async Task AppendAsync(IReadOnlyList<IntegrationEvent> events, CancellationToken cancellationToken = default)
     {
         if (events.Count == 0)

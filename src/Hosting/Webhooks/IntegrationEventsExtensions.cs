@@ -1,0 +1,30 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Ticketing.Grains.Webhooks;
+using Ticketing.Hosting.Options;
+
+namespace Ticketing.Hosting.Webhooks;
+
+public static class IntegrationEventsExtensions
+{
+    /// <summary>Webhook settings, for every host that registers endpoints or delivers to them.</summary>
+    public static IServiceCollection AddWebhookOptions(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<WebhookOptions>(configuration, WebhookOptions.SectionName);
+        return services;
+    }
+
+    /// <summary>
+    /// What a silo runs for the integration event log's consumers: webhook delivery (the sender, on real time since
+    /// it is network I/O, and the dispatcher that wakes the endpoints).
+    /// </summary>
+    public static IServiceCollection AddTicketingIntegrationEvents(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddWebhookOptions(configuration);
+        services.TryAddSingleton<IWebhookSender>(sp => new HttpWebhookSender(sp.GetRequiredService<IOptions<WebhookOptions>>(), TimeProvider.System));
+        services.AddHostedService<WebhookDispatcher>();
+        return services;
+    }
+}
