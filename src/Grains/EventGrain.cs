@@ -214,9 +214,8 @@ public sealed class EventGrain(
     {
         _layout = null;
         Event.AppendEvent(this.GetPrimaryKey(), eventType, clock.GetUtcNow(), IntegrationEventPayloads.ForEvent(this.GetPrimaryKey(), Event));
+        // The catalogue (GET /api/events) is the search projection fed by this event's integration events.
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IEventCatalogGrain>(0).Upsert(new EventSummary(
-            this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt, Event.OwnerId));
     }
 
     private EventDetails Details() => new(this.GetPrimaryKey(), Event.Definition!, Event.Status, Event.CreatedAt, Event.OwnerId, Event.Cancellation);

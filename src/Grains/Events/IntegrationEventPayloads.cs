@@ -30,7 +30,8 @@ public sealed record EventPayload(
     string Venue,
     DateTimeOffset StartsAt,
     string Status,
-    string? OwnerId);
+    string? OwnerId,
+    DateTimeOffset CreatedAt);
 
 /// <summary>How payloads are written (camelCase JSON) and read back by consumers in this repository.</summary>
 public static class IntegrationEventPayloads
@@ -47,7 +48,7 @@ public static class IntegrationEventPayloads
 
     public static string ForEvent(Guid eventId, EventState state) => JsonSerializer.Serialize(new EventPayload(
         eventId, state.Definition!.Name, state.Definition.Description, state.Definition.Venue, state.Definition.StartsAt,
-        state.Status.ToString(), state.OwnerId), Json);
+        state.Status.ToString(), state.OwnerId, state.CreatedAt), Json);
 
     public static BookingPayload? ReadBooking(string payload) => JsonSerializer.Deserialize<BookingPayload>(payload, Json);
 

@@ -229,6 +229,7 @@ public static class TicketingOrleansExtensions
         client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
         client.Services.AddPostgresEventLog(connectionString);
         client.Services.AddWebhookOptions(configuration);
+        client.Services.AddEventSearch(configuration);
         client.AddMemoryStreams(ProviderNames.BookingEvents);
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {

@@ -39,6 +39,8 @@ CREATE TABLE IF NOT EXISTS ticketing_event_search (
     status      text        NOT NULL,
     owner_id    text,
     created_at  timestamptz NOT NULL,
+    -- The log position of the first event applied: the order events are listed in without a query.
+    listed      bigint      NOT NULL,
     sequence    bigint      NOT NULL,
     document    tsvector    GENERATED ALWAYS AS (
         setweight(to_tsvector('simple', name), 'A') ||
@@ -48,3 +50,4 @@ CREATE TABLE IF NOT EXISTS ticketing_event_search (
 
 CREATE INDEX IF NOT EXISTS ticketing_event_search_document ON ticketing_event_search USING gin (document);
 CREATE INDEX IF NOT EXISTS ticketing_event_search_starts ON ticketing_event_search (starts_at, event_id);
+CREATE INDEX IF NOT EXISTS ticketing_event_search_listed ON ticketing_event_search (listed);

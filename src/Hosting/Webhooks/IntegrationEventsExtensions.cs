@@ -3,7 +3,10 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using Ticketing.Grains.Webhooks;
+using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Events;
 using Ticketing.Hosting.Options;
+using Ticketing.Hosting.Search;
 
 namespace Ticketing.Hosting.Webhooks;
 
@@ -25,6 +28,27 @@ public static class IntegrationEventsExtensions
         services.AddWebhookOptions(configuration);
         services.TryAddSingleton<IWebhookSender>(sp => new HttpWebhookSender(sp.GetRequiredService<IOptions<WebhookOptions>>(), TimeProvider.System));
         services.AddHostedService<WebhookDispatcher>();
+        services.AddEventSearch(configuration);
+        services.AddHostedService<EventSearchProjectionService>();
+        return services;
+    }
+
+    /// <summary>
+    /// The event search index (PostgreSQL with ConnectionStrings:Ticketing, memory otherwise) and the projection that
+    /// feeds it from the log; the API searches it, catching the projection up first.
+    /// </summary>
+    public static IServiceCollection AddEventSearch(this IServiceCollection services, IConfiguration configuration)
+    {
+        if (configuration.GetTicketingConnectionString() is not null)
+        {
+            services.TryAddSingleton<IEventSearchIndex>(sp => new PostgresEventSearchIndex(sp.GetRequiredService<EventLogDataSource>().DataSource));
+        }
+        else
+        {
+            services.TryAddSingleton<IEventSearchIndex, InMemoryEventSearchIndex>();
+        }
+
+        services.TryAddSingleton<EventSearchProjection>();
         return services;
     }
 }
