@@ -51,3 +51,13 @@ CREATE TABLE IF NOT EXISTS ticketing_event_search (
 CREATE INDEX IF NOT EXISTS ticketing_event_search_document ON ticketing_event_search USING gin (document);
 CREATE INDEX IF NOT EXISTS ticketing_event_search_starts ON ticketing_event_search (starts_at, event_id);
 CREATE INDEX IF NOT EXISTS ticketing_event_search_listed ON ticketing_event_search (listed);
+
+-- Buyer emails (BookingNotifier): one row per integration event whose message was claimed. Whoever inserts the row
+-- sends the message, so it is never sent twice; 'sending' left behind by a crash is not retried (at most once).
+CREATE TABLE IF NOT EXISTS ticketing_notifications (
+    event_id     uuid        PRIMARY KEY,
+    status       text        NOT NULL,
+    error        text,
+    claimed_at   timestamptz NOT NULL DEFAULT now(),
+    completed_at timestamptz
+);

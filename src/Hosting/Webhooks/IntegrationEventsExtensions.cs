@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using Ticketing.Grains.Webhooks;
 using Ticketing.Hosting.Cluster;
 using Ticketing.Hosting.Events;
+using Ticketing.Hosting.Notifications;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Search;
 
@@ -30,6 +31,35 @@ public static class IntegrationEventsExtensions
         services.AddHostedService<WebhookDispatcher>();
         services.AddEventSearch(configuration);
         services.AddHostedService<EventSearchProjectionService>();
+        services.AddBookingNotifications(configuration);
+        return services;
+    }
+
+    /// <summary>
+    /// Buyer emails: by SMTP with Notifications:SmtpHost, else as .eml files into Notifications:PickupDirectory
+    /// (Development sets one), else none. The ledger lives where the log does.
+    /// </summary>
+    public static IServiceCollection AddBookingNotifications(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddValidatedOptions<NotificationOptions>(configuration, NotificationOptions.SectionName);
+        if (configuration.GetTicketingConnectionString() is not null)
+        {
+            services.TryAddSingleton<INotificationLedger>(sp => new PostgresNotificationLedger(sp.GetRequiredService<EventLogDataSource>().DataSource));
+        }
+        else
+        {
+            services.TryAddSingleton<INotificationLedger, InMemoryNotificationLedger>();
+        }
+
+        services.TryAddSingleton<IEmailSender>(sp =>
+        {
+            var options = sp.GetRequiredService<IOptions<NotificationOptions>>().Value;
+            return string.IsNullOrWhiteSpace(options.SmtpHost)
+                ? new PickupDirectoryEmailSender(Path.GetFullPath(options.PickupDirectory ?? "notifications", AppContext.BaseDirectory))
+                : new SmtpEmailSender(options);
+        });
+        services.AddSingleton<BookingNotifier>();
+        services.AddHostedService(sp => sp.GetRequiredService<BookingNotifier>());
         return services;
     }
 
