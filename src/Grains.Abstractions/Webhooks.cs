@@ -66,6 +66,10 @@ public interface IWebhookEndpointGrain : IGrainWithGuidKey
 
     [Alias("ReportAttempt")]
     Task ReportAttempt(WebhookAttempt attempt);
+
+    /// <summary>The sender stopped a delivery without an outcome (an unexpected error): it is started again.</summary>
+    [Alias("DeliveryStopped")]
+    Task DeliveryStopped(Guid eventId);
 }
 
 /// <summary>Every webhook endpoint and its owner (key 0): the dispatchers wake them, the API lists an owner's.</summary>

@@ -243,6 +243,21 @@ public sealed class WebhookEndpointGrain(
         await state.WriteStateAsync();
     }
 
+    public Task DeliveryStopped(Guid eventId)
+    {
+        if (_inFlight.Remove(eventId, out var stopped))
+        {
+            stopped.Dispose();
+        }
+
+        if (Endpoint.Exists)
+        {
+            StartDeliveries();
+        }
+
+        return Task.CompletedTask;
+    }
+
     private void Keep<T>(List<T> list, T item)
     {
         list.Add(item);
@@ -267,10 +282,14 @@ public sealed class WebhookEndpointGrain(
                 {
                     await sender.DeliverAsync(delivery, attempt => self.ReportAttempt(attempt), cancel.Token);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (OperationCanceledException) when (cancel.IsCancellationRequested)
                 {
-                    logger.LogWarning(e, "Webhook {EndpointId}: the delivery of event {EventId} stopped; it is tried again on the next poll", Id, delivery.Event.Id);
-                    await self.Poll();
+                    // Deleted, rotated or deactivated: the stored pending delivery is started again where it belongs.
+                }
+                catch (Exception e)
+                {
+                    logger.LogWarning(e, "Webhook {EndpointId}: the delivery of event {EventId} stopped; it starts again", Id, delivery.Event.Id);
+                    await self.DeliveryStopped(delivery.Event.Id);
                 }
             }, CancellationToken.None);
         }

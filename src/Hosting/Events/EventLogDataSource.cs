@@ -8,7 +8,7 @@ namespace Ticketing.Hosting.Events;
 /// </summary>
 public sealed class EventLogDataSource(string connectionString) : IAsyncDisposable
 {
-    public const int MaxPoolSize = 4;
+    public const int MaxPoolSize = 2;
 
     public NpgsqlDataSource DataSource { get; } = NpgsqlDataSource.Create(connectionString);
 
