@@ -76,6 +76,7 @@ app.MapBookingsApi();
 app.MapQueueApi();
 app.MapLiveApi();
 app.MapTicketsApi();
+app.MapIntegrationEventApis();
 if (app.Environment.IsDevelopment())
 {
     // Tokens for trying it out locally; outside Development this route does not exist (404).

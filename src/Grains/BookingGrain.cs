@@ -146,6 +146,7 @@ public sealed class BookingGrain(
         var steps = command(saga);
         while (true)
         {
+            AppendToOutbox(steps);
             foreach (var effect in steps.SkipLast(1))
             {
                 await ApplyAsync(effect);
@@ -157,6 +158,18 @@ public sealed class BookingGrain(
             }
 
             steps = await PerformAsync(saga, steps[^1]);
+        }
+    }
+
+    /// <summary>
+    /// Every transition a decision publishes goes into the booking's outbox before the decision's effects run, so the
+    /// write that stores the transition (which comes before its Publish step) records its integration event with it.
+    /// </summary>
+    private void AppendToOutbox(IReadOnlyList<SagaStep> steps)
+    {
+        foreach (var publish in steps.OfType<SagaStep.Publish>())
+        {
+            Booking.AppendEvent(Id, IntegrationEventTypes.For(publish.Kind), publish.At, IntegrationEventPayloads.ForBooking(Id, Booking));
         }
     }
 

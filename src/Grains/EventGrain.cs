@@ -1,5 +1,6 @@
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Domain;
+using Ticketing.Grains.Events;
 
 namespace Ticketing.Grains;
 
@@ -33,7 +34,7 @@ public sealed class EventGrain(
         Event.Status = EventStatus.Draft;
         Event.CreatedAt = clock.GetUtcNow();
         Event.OwnerId = ownerId;
-        await SaveAsync();
+        await SaveAsync(IntegrationEventTypes.EventCreated);
         return Details();
     }
 
@@ -63,7 +64,7 @@ public sealed class EventGrain(
         }
 
         Event.Definition = definition;
-        await SaveAsync();
+        await SaveAsync(IntegrationEventTypes.EventChanged);
         return EventCommandResult.Ok(Details());
     }
 
@@ -224,16 +225,29 @@ public sealed class EventGrain(
     private async Task<EventCommandResult> MoveTo(EventStatus status)
     {
         Event.Status = status;
-        await SaveAsync();
+        await SaveAsync(status switch
+        {
+            EventStatus.OnSale => IntegrationEventTypes.EventPublished,
+            EventStatus.Cancelled => IntegrationEventTypes.EventCancelled,
+            _ => IntegrationEventTypes.EventChanged,
+        });
         return EventCommandResult.Ok(Details());
     }
 
-    private async Task SaveAsync()
+    /// <summary>
+    /// Stores the change with its integration event (<paramref name="eventType"/>) in the outbox; without one for
+    /// changes outside the event's public description (its staff).
+    /// </summary>
+    private async Task SaveAsync(string? eventType = null)
     {
         _layout = null;
+        if (eventType is not null)
+        {
+            Event.AppendEvent(this.GetPrimaryKey(), eventType, clock.GetUtcNow(), IntegrationEventPayloads.ForEvent(this.GetPrimaryKey(), Event));
+        }
+
+        // The catalogue (GET /api/events) is the search projection fed by this event's integration events.
         await state.WriteStateAsync();
-        await GrainFactory.GetGrain<IEventCatalogGrain>(0).Upsert(new EventSummary(
-            this.GetPrimaryKey(), Event.Definition!.Name, Event.Definition.Venue, Event.Definition.StartsAt, Event.Status, Event.CreatedAt, Event.OwnerId));
     }
 
     private EventDetails Details() => new(this.GetPrimaryKey(), Event.Definition!, Event.Status, Event.CreatedAt, Event.OwnerId, Event.Cancellation);

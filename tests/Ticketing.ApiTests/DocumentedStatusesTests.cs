@@ -37,6 +37,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         await ExerciseEventsAsync();
         await ExerciseBookingsAsync();
         await ExercisePaymentsAsync();
+        await ExerciseIntegrationEventsAsync();
         await ExerciseRefusalsAsync();
         await ExerciseQueueAsync();
         await ExerciseTicketsAsync();
@@ -127,6 +128,39 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         Assert.Equal(HttpStatusCode.Accepted, await SendAsync(HttpMethod.Post, $"/api/events/{big.Id}/cancel"));
     }
 
+    /// <summary>The feed and webhooks (issue 15).</summary>
+    private async Task ExerciseIntegrationEventsAsync()
+    {
+        using var admin = factory.CreateClient("ada", "admin");
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/feed?limit=5")).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync("/api/feed?after=not-a-cursor")).StatusCode);
+
+        await using var receiver = await TestWebhookReceiver.StartAsync();
+        using var organizer = factory.CreateClient("olivia", "organizer");
+        var unknown = Guid.NewGuid();
+        var created = await organizer.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url, events = new[] { "event.published" } });
+        Assert.Equal(HttpStatusCode.Created, created.StatusCode);
+        var hook = (await created.Content.ReadFromJsonAsync<CreatedWebhookResponse>(Api.Json))!;
+        Assert.Equal(HttpStatusCode.BadRequest, (await organizer.PostAsJsonAsync("/api/webhooks", new { url = "nowhere", events = new[] { "event.published" } })).StatusCode);
+        for (var i = 1; i < Ticketing.Api.Endpoints.WebhooksApi.MaxEndpointsPerOwner; i++)
+        {
+            Assert.Equal(HttpStatusCode.Created, (await organizer.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url, events = new[] { "event.cancelled" } })).StatusCode);
+        }
+
+        Assert.Equal(HttpStatusCode.Conflict, (await organizer.PostAsJsonAsync("/api/webhooks", new { url = receiver.Url, events = new[] { "event.cancelled" } })).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await organizer.GetAsync("/api/webhooks")).StatusCode);
+        await organizer.CreatePublishedEventAsync();
+        var delivered = (await receiver.WaitForAsync(r => r.Count >= 1))[0];
+        Assert.Equal(HttpStatusCode.OK, (await organizer.GetAsync($"/api/webhooks/{hook.Id}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await organizer.GetAsync($"/api/webhooks/{unknown}/deliveries")).StatusCode);
+        Assert.Equal(HttpStatusCode.Accepted, (await organizer.PostAsync($"/api/webhooks/{hook.Id}/deliveries/{delivered.EventId}/redeliver", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await organizer.PostAsync($"/api/webhooks/{hook.Id}/deliveries/{unknown}/redeliver", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsync($"/api/webhooks/{hook.Id}/secret", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await organizer.PostAsync($"/api/webhooks/{unknown}/secret", null)).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await organizer.DeleteAsync($"/api/webhooks/{hook.Id}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await organizer.DeleteAsync($"/api/webhooks/{hook.Id}")).StatusCode);
+    }
+
     /// <summary>Every operation that documents 401 and 403 answers them: without a token, and with a token of the wrong role.</summary>
     private async Task ExerciseRefusalsAsync()
     {
@@ -135,7 +169,7 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
         var documented = OpenApiDocument.StatusesByOperation(await OpenApiDocument.FetchAsync(_client));
         foreach (var ((method, path), statuses) in documented)
         {
-            var url = path.Replace("{eventId}", Guid.NewGuid().ToString()).Replace("{bookingId}", Guid.NewGuid().ToString()).Replace("{sectionId}", "A")
+            var url = path.Replace("{webhookId}", Guid.NewGuid().ToString()).Replace("{eventId}", Guid.NewGuid().ToString()).Replace("{bookingId}", Guid.NewGuid().ToString()).Replace("{sectionId}", "A")
                 .Replace("{queueTicketId}", Guid.NewGuid().ToString());
             foreach (var (status, client) in new[] { (StatusCodes.Status401Unauthorized, anonymous), (StatusCodes.Status403Forbidden, staff) })
             {

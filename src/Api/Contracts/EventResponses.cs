@@ -67,7 +67,11 @@ public sealed record EventSummaryResponse(Guid Id, string Name, string Venue, Da
     public static EventSummaryResponse From(EventSummary s) => new(s.Id, s.Name, s.Venue, s.StartsAt, s.Status, s.CreatedAt);
 }
 
-public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total);
+/// <summary>
+/// One page of events. Page-numbered listing: Page and PageSize as asked. Search (q, from, to, venue, cursor, limit):
+/// Page is 0, PageSize the limit, and Next the cursor of the following page (null after the last).
+/// </summary>
+public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total, string? Next = null);
 
 public sealed record SeatResponse(string Id, int Row, int Number, SeatStatus Status);
 

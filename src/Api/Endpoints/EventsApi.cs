@@ -6,12 +6,15 @@ using Ticketing.Api.Infrastructure;
 using Ticketing.Api.Routing;
 using Ticketing.Api.Security;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Hosting.Search;
 
 namespace Ticketing.Api.Endpoints;
 
 public static class EventsApi
 {
     public const int MaxPageSize = 100;
+
+    public const int MaxQueryLength = 200;
 
     public static RouteGroupBuilder MapEventsApi(this IEndpointRouteBuilder app)
     {
@@ -33,7 +36,14 @@ public static class EventsApi
             .LimitRate(SecurityExtensions.RateLimits.AnonymousReads)
             .WithName("listEvents")
             .WithSummary("List events")
-            .WithDescription($"One page of the events the caller may see (drafts only to their organizer), oldest first, and the total count. pageSize is 1 to {MaxPageSize}.");
+            .WithDescription($"The events the caller may see (drafts only to their organizer) and how many match. Without search parameters: page " +
+                $"`page` of `pageSize` (1 to {MaxPageSize}) events, oldest first. With any of q, from, to, venue, cursor or limit: a search. q: words " +
+                "that must all occur in the name, venue or description (whole words, any case; \"quoted phrases\" and -exclusions work); the best " +
+                "matches (name over venue over description) come first, then the soonest. from (inclusive) and to (exclusive) bound the start time; " +
+                $"venue matches the venue exactly, in any case. limit (1 to {MaxPageSize}, default 20) events per page; `next` is the cursor of the " +
+                "following page (pass it as cursor, with the same parameters), null after the last. The catalogue is a projection of the " +
+                "integration event log: a change is seen once its write is in the log.")
+            .ProducesProblems(StatusCodes.Status400BadRequest);
 
         api.MapGet("/{eventId:guid}", GetEvent)
             .AllowAnonymous()
@@ -125,22 +135,81 @@ public static class EventsApi
     }
 
     private static async Task<Results<Ok<EventListResponse>, ValidationProblem>> ListEvents(
-        ClaimsPrincipal user, IGrainFactory grains, int page = 1, int pageSize = 20)
+        ClaimsPrincipal user, IEventSearchIndex index, EventSearchProjection projection, CancellationToken cancellationToken,
+        int? page = null, int? pageSize = null, string? q = null, DateTimeOffset? from = null, DateTimeOffset? to = null, string? venue = null,
+        string? cursor = null, int? limit = null)
     {
+        // Served by the search projection of the event log, caught up first: the catalogue is no grain's.
+        var isSearch = q is not null || from is not null || to is not null || venue is not null || cursor is not null || limit is not null;
+        if (isSearch)
+        {
+            return await SearchEventsAsync(user, index, projection, cancellationToken, page, pageSize, q, from, to, venue, cursor, limit);
+        }
+
         // Bounded so that the number of events skipped, (page - 1) × pageSize, stays an int.
         const int maxPage = int.MaxValue / MaxPageSize;
-        if (page < 1 || page > maxPage)
+        var (number, size) = (page ?? 1, pageSize ?? 20);
+        if (number < 1 || number > maxPage)
         {
             return Problems.Invalid("page", $"must be from 1 to {maxPage}.");
         }
 
-        if (pageSize < 1 || pageSize > MaxPageSize)
+        if (size < 1 || size > MaxPageSize)
         {
             return Problems.Invalid("pageSize", $"must be from 1 to {MaxPageSize}.");
         }
 
-        var visible = await grains.GetGrain<IEventCatalogGrain>(0).ListVisible(user.SubjectId(), user.IsAdmin(), (page - 1) * pageSize, pageSize);
-        return TypedResults.Ok(new EventListResponse(visible.Items.Select(EventSummaryResponse.From).ToList(), page, pageSize, visible.Total));
+        await projection.CatchUpAsync(cancellationToken);
+        var visible = await index.ListAsync(user.SubjectId(), user.IsAdmin(), (number - 1) * size, size, cancellationToken);
+        return TypedResults.Ok(new EventListResponse(visible.Items.Select(EventSummaryResponse.From).ToList(), number, size, visible.Total));
+    }
+
+    private static async Task<Results<Ok<EventListResponse>, ValidationProblem>> SearchEventsAsync(
+        ClaimsPrincipal user, IEventSearchIndex index, EventSearchProjection projection, CancellationToken cancellationToken,
+        int? page, int? pageSize, string? q, DateTimeOffset? from, DateTimeOffset? to, string? venue, string? cursor, int? limit)
+    {
+        var errors = new ValidationErrors();
+        if (page is not null || pageSize is not null)
+        {
+            errors.Add(page is not null ? "page" : "pageSize", "cannot be combined with a search (q, from, to, venue, cursor, limit): a search pages with cursor and limit.");
+        }
+
+        if (q is { Length: > MaxQueryLength })
+        {
+            errors.Add("q", $"must be at most {MaxQueryLength} characters.");
+        }
+
+        if (from is not null && to is not null && from >= to)
+        {
+            errors.Add("to", "must be after from.");
+        }
+
+        if (venue is { Length: 0 or > 200 })
+        {
+            errors.Add("venue", "must be 1 to 200 characters.");
+        }
+
+        SearchCursor? after = null;
+        if (cursor is not null && !SearchCursor.TryDecode(cursor, out after))
+        {
+            errors.Add("cursor", "is not a cursor this search gave out: pass the `next` value of the previous page.");
+        }
+
+        if (limit is < 1 or > MaxPageSize)
+        {
+            errors.Add("limit", $"must be from 1 to {MaxPageSize}.");
+        }
+
+        if (errors.Any)
+        {
+            return Problems.Invalid(errors);
+        }
+
+        await projection.CatchUpAsync(cancellationToken);
+        var size = limit ?? 20;
+        var found = await index.SearchAsync(
+            new EventSearchQuery(string.IsNullOrWhiteSpace(q) ? null : q, from, to, venue, user.SubjectId(), user.IsAdmin(), after, size), cancellationToken);
+        return TypedResults.Ok(new EventListResponse(found.Items.Select(h => EventSummaryResponse.From(h.Event)).ToList(), 0, size, found.Total, found.Next?.Encode()));
     }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(

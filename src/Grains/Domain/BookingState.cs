@@ -13,7 +13,7 @@ public sealed record BookingPart(
 
 /// <summary>A booking as persisted, with the rules of its status that need no other grain.</summary>
 [GenerateSerializer, Alias("BookingState")]
-public sealed class BookingState
+public sealed class BookingState : IHasOutbox
 {
     [Id(0)] public Guid EventId { get; set; }
 
@@ -55,6 +55,20 @@ public sealed class BookingState
 
     /// <summary>The customer (token subject) who owns the booking; null for bookings made without one.</summary>
     [Id(17)] public string? CustomerId { get; set; }
+
+    /// <summary>Integration events of this booking not yet recorded in the event log (the grain storage records them).</summary>
+    [Id(50)] public List<IntegrationEvent> Outbox { get; set; } = [];
+
+    /// <summary>The sequence number of the booking's last integration event.</summary>
+    [Id(51)] public long EventSequence { get; set; }
+
+    /// <summary>Appends the next integration event of this booking to its outbox, to be recorded with the next write.</summary>
+    public IntegrationEvent AppendEvent(Guid bookingId, string type, DateTimeOffset at, string payload)
+    {
+        var recorded = IntegrationEvent.Create(type, at, bookingId.ToString(), ++EventSequence, payload);
+        Outbox.Add(recorded);
+        return recorded;
+    }
 
     /// <summary>Whether <paramref name="customerId"/> may see and change the booking; null stands for anyone (an admin).</summary>
     public bool IsOwnedBy(string? customerId) => customerId is null || CustomerId == customerId;

@@ -3,7 +3,7 @@ using Ticketing.Grains.Abstractions;
 namespace Ticketing.Grains.Domain;
 
 [GenerateSerializer, Alias("EventState")]
-public sealed class EventState
+public sealed class EventState : IHasOutbox
 {
     [Id(0)] public EventDefinition? Definition { get; set; }
 
@@ -18,6 +18,20 @@ public sealed class EventState
     [Id(4)] public List<Guid>? BookingsToCancel { get; set; }
 
     [Id(5)] public int BookingsCancelled { get; set; }
+
+    /// <summary>Integration events of this event not yet recorded in the event log (the grain storage records them).</summary>
+    [Id(50)] public List<IntegrationEvent> Outbox { get; set; } = [];
+
+    /// <summary>The sequence number of the event's last integration event.</summary>
+    [Id(51)] public long EventSequence { get; set; }
+
+    /// <summary>Appends the next integration event of this event to its outbox, to be recorded with the next write.</summary>
+    public IntegrationEvent AppendEvent(Guid eventId, string type, DateTimeOffset at, string payload)
+    {
+        var recorded = IntegrationEvent.Create(type, at, eventId.ToString(), ++EventSequence, payload);
+        Outbox.Add(recorded);
+        return recorded;
+    }
 
     public bool Exists => Definition is not null;
 

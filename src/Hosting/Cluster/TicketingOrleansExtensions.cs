@@ -2,15 +2,20 @@ using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using Orleans.Serialization;
 using Orleans.Storage;
 using Ticketing.Grains;
+using Ticketing.Grains.Abstractions;
+using Ticketing.Hosting.Events;
 using Ticketing.Hosting.Operations;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Storage;
+using Ticketing.Hosting.Webhooks;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 
@@ -61,6 +66,7 @@ public static class TicketingOrleansExtensions
         silo.Services.AddOptions<ClusterMembershipOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Membership"));
         silo.Services.AddOptions<SiloMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         silo.Services.AddTicketingGrainServices(configuration);
+        silo.Services.AddTicketingIntegrationEvents(configuration);
         silo.AddIncomingGrainCallFilter<InfrastructureFaultFilter>();
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {
@@ -78,14 +84,21 @@ public static class TicketingOrleansExtensions
     public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo, bool singleSilo = false)
     {
         var memoryStores = new List<string> { ProviderNames.PubSubStore };
+        // Integration events in this process's memory; outbox events are recorded right after each state write.
+        silo.Services.TryAddSingleton<IIntegrationEventLog, InMemoryIntegrationEventLog>();
         if (singleSilo)
         {
-            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, name) => new InProcessGrainStorage(
-                name, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>()));
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, name) => new OutboxRecordingGrainStorage(
+                new InProcessGrainStorage(name, new OrleansGrainStorageSerializer(services.GetRequiredService<Serializer>()), services.GetRequiredService<IActivatorProvider>()),
+                services.GetRequiredService<IIntegrationEventLog>(),
+                services.GetService<ILoggerFactory>()?.CreateLogger<OutboxRecordingGrainStorage>()));
         }
         else
         {
-            memoryStores.Add(ProviderNames.GrainState);
+            const string MemoryTicketing = ProviderNames.GrainState + "-memory";
+            memoryStores.Add(MemoryTicketing);
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new OutboxRecordingGrainStorage(
+                services.GetRequiredKeyedService<IGrainStorage>(MemoryTicketing), services.GetRequiredService<IIntegrationEventLog>()));
         }
 
         foreach (var name in memoryStores)
@@ -130,6 +143,7 @@ public static class TicketingOrleansExtensions
         });
         silo.AddTicketingFailover(configuration);
         var adoNetStores = new List<string> { ProviderNames.PubSubStore };
+        silo.Services.AddPostgresEventLog(connectionString);
         if (options.GrainStorage == GrainStorageKind.GroupCommit)
         {
             silo.AddPostgresGroupCommitStorage(ProviderNames.GrainState, connectionString, configuration);
@@ -138,8 +152,11 @@ public static class TicketingOrleansExtensions
         {
             const string AdoNetTicketing = ProviderNames.GrainState + "-adonet";
             adoNetStores.Add(AdoNetTicketing);
-            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new FaultTranslatingGrainStorage(new SnapshotWritesGrainStorage(
-                services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>())));
+            // Orleans' provider cannot join our transaction: outbox events are recorded right after the write.
+            silo.Services.AddGrainStorage(ProviderNames.GrainState, (services, _) => new FaultTranslatingGrainStorage(new OutboxRecordingGrainStorage(
+                new SnapshotWritesGrainStorage(services.GetRequiredKeyedService<IGrainStorage>(AdoNetTicketing), services.GetRequiredService<DeepCopier>()),
+                services.GetRequiredService<IIntegrationEventLog>(),
+                services.GetService<ILoggerFactory>()?.CreateLogger<OutboxRecordingGrainStorage>())));
         }
 
         foreach (var name in adoNetStores)
@@ -208,6 +225,14 @@ public static class TicketingOrleansExtensions
         return silo;
     }
 
+    /// <summary>The integration event log in PostgreSQL (ticketing_events), with a small pool of its own.</summary>
+    public static IServiceCollection AddPostgresEventLog(this IServiceCollection services, string connectionString)
+    {
+        services.TryAddSingleton(_ => new EventLogDataSource(PostgresConnectionBudget.Apply(connectionString, EventLogDataSource.MaxPoolSize)));
+        services.TryAddSingleton<IIntegrationEventLog>(sp => new PostgresIntegrationEventLog(sp.GetRequiredService<EventLogDataSource>().DataSource));
+        return services;
+    }
+
     /// <summary>The API as an Orleans client of a PostgreSQL-backed cluster.</summary>
     public static IClientBuilder AddTicketingClient(this IClientBuilder client, IConfiguration configuration)
     {
@@ -233,6 +258,9 @@ public static class TicketingOrleansExtensions
         client.Configure<ClientMessagingOptions>(messaging => messaging.ResponseTimeout = failover.ClientResponseTimeout);
         client.Services.AddOptions<ClientMessagingOptions>().Bind(configuration.GetSection($"{TicketingSiloOptions.SectionName}:Messaging"));
         client.UseConnectionRetryFilter(new ClusterStartupRetryFilter(TimeSpan.FromMinutes(2)));
+        client.Services.AddPostgresEventLog(connectionString);
+        client.Services.AddWebhookOptions(configuration);
+        client.Services.AddEventSearch(configuration);
         client.AddMemoryStreams(ProviderNames.BookingEvents);
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {

@@ -6,6 +6,7 @@ using NpgsqlTypes;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using Ticketing.Grains;
+using Ticketing.Grains.Abstractions;
 
 namespace Ticketing.Hosting.Storage;
 
@@ -46,6 +47,24 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private const string UpdateSql =
         "UPDATE ticketing_grain_state SET version = version + 1, payload = $4, modified_at = now() " +
         "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5 RETURNING version, NULL::bytea";
+
+    // A write that carries outbox events records them in the same statement, and so in the same transaction, only if
+    // the state row was written: a stale writer (no row) records nothing. An event id seen before is skipped.
+    private const string RecordEventsSql =
+        "recorded AS (INSERT INTO ticketing_events (id, type, aggregate_id, sequence, occurred_at, payload) " +
+        "SELECT e.id, e.type, e.aggregate_id, e.sequence, e.occurred_at, e.payload::jsonb FROM written CROSS JOIN " +
+        "unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::bigint[], ${4}::timestamptz[], ${5}::text[]) " +
+        "WITH ORDINALITY AS e(id, type, aggregate_id, sequence, occurred_at, payload, n) ORDER BY e.n ON CONFLICT (id) DO NOTHING) " +
+        "SELECT version, NULL::bytea FROM written";
+
+    private static readonly string InsertWithEventsSql =
+        "WITH written AS (INSERT INTO ticketing_grain_state (service_id, grain_id, state_name, version, payload) VALUES ($1, $2, $3, 1, $4) " +
+        "ON CONFLICT DO NOTHING RETURNING version), " + string.Format(CultureInfo.InvariantCulture, RecordEventsSql, 5, 6, 7, 8, 9, 10);
+
+    private static readonly string UpdateWithEventsSql =
+        "WITH written AS (UPDATE ticketing_grain_state SET version = version + 1, payload = $4, modified_at = now() " +
+        "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5 RETURNING version), " +
+        string.Format(CultureInfo.InvariantCulture, RecordEventsSql, 6, 7, 8, 9, 10, 11);
 
     private readonly string _name;
     private readonly string _serviceId;
@@ -105,11 +124,39 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         grainState.ETag = row is { } found ? Format(found.Version) : null;
     }
 
+    /// <summary>
+    /// Writes the state; its unrecorded outbox events (<see cref="IHasOutbox"/>) go into ticketing_events in the same
+    /// transaction, and leave the stored payload and, once committed, the outbox.
+    /// </summary>
     public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
-        var payload = _serializer.Serialize(grainState.State).ToMemory();
-        grainState.ETag = await WriteAsync(grainId, stateName, grainState.ETag, payload, "write");
+        var outbox = grainState.State as IHasOutbox;
+        var events = outbox is { Outbox.Count: > 0 } ? outbox.Outbox.ToArray() : null;
+        ReadOnlyMemory<byte> payload;
+        if (events is null)
+        {
+            payload = _serializer.Serialize(grainState.State).ToMemory();
+        }
+        else
+        {
+            // Stored without the events it records in the same transaction: a reload never finds them again.
+            outbox!.Outbox.Clear();
+            try
+            {
+                payload = _serializer.Serialize(grainState.State).ToMemory();
+            }
+            finally
+            {
+                outbox.Outbox.InsertRange(0, events);
+            }
+        }
+
+        grainState.ETag = await WriteAsync(grainId, stateName, grainState.ETag, payload, "write", events);
         grainState.RecordExists = true;
+        if (events is not null)
+        {
+            outbox!.Outbox.RemoveAll(e => Array.IndexOf(events, e) >= 0);
+        }
     }
 
     /// <summary>Keeps the row with no payload, so that its version goes on counting and a stale writer still fails.</summary>
@@ -131,11 +178,12 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
         await _dataSource.DisposeAsync();
     }
 
-    private async Task<string> WriteAsync(GrainId grainId, string stateName, string? etag, ReadOnlyMemory<byte>? payload, string operation)
+    private async Task<string> WriteAsync(
+        GrainId grainId, string stateName, string? etag, ReadOnlyMemory<byte>? payload, string operation, IReadOnlyList<IntegrationEvent>? events = null)
     {
         var call = etag is null
-            ? new StorageCall(InsertSql, grainId.ToString(), stateName, payload, null)
-            : new StorageCall(UpdateSql, grainId.ToString(), stateName, payload, int.Parse(etag, CultureInfo.InvariantCulture));
+            ? new StorageCall(events is null ? InsertSql : InsertWithEventsSql, grainId.ToString(), stateName, payload, null, events)
+            : new StorageCall(events is null ? UpdateSql : UpdateWithEventsSql, grainId.ToString(), stateName, payload, int.Parse(etag, CultureInfo.InvariantCulture), events);
         var row = await RunAsync(_writes, call);
         return row is { } written
             ? Format(written.Version)
@@ -220,7 +268,8 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
     private readonly record struct StoredRow(int Version, byte[]? Payload);
 
     /// <summary>One statement of a batch and the caller waiting for its row.</summary>
-    private sealed class StorageCall(string sql, string grainId, string stateName, ReadOnlyMemory<byte>? payload, int? expectedVersion)
+    private sealed class StorageCall(
+        string sql, string grainId, string stateName, ReadOnlyMemory<byte>? payload, int? expectedVersion, IReadOnlyList<IntegrationEvent>? events = null)
     {
         public TaskCompletionSource<StoredRow?> Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -240,6 +289,16 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
             if (expectedVersion is { } version)
             {
                 command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = version });
+            }
+
+            if (events is not null)
+            {
+                command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.Id).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.AggregateId).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray() });
+                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Payload).ToArray() });
             }
 
             return command;

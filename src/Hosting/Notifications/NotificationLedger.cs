@@ -1,0 +1,118 @@
+using Npgsql;
+using Ticketing.Grains.Abstractions;
+
+namespace Ticketing.Hosting.Notifications;
+
+/// <summary>
+/// What the notifier has done: its log cursor, and one claim per event id. A message is sent only by whoever claims
+/// its event first, so it is never sent twice, by any silo; a claim whose sending was cut off (a crash) stays
+/// "sending" and is not retried: at most once, by design.
+/// </summary>
+public interface INotificationLedger
+{
+    Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken);
+
+    Task SaveCursorAsync(LogCursor cursor, CancellationToken cancellationToken);
+
+    /// <summary>True for the first caller for this event id, ever; false for every later one.</summary>
+    Task<bool> TryClaimAsync(Guid eventId, CancellationToken cancellationToken);
+
+    Task CompleteAsync(Guid eventId, string? error, CancellationToken cancellationToken);
+}
+
+/// <summary>The embedded default's ledger, in memory like its log.</summary>
+public sealed class InMemoryNotificationLedger : INotificationLedger
+{
+    private readonly Lock _lock = new();
+    private readonly Dictionary<Guid, string> _claims = [];
+    private LogCursor _cursor = LogCursor.Start;
+
+    public Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_cursor);
+        }
+    }
+
+    public Task SaveCursorAsync(LogCursor cursor, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _cursor = cursor;
+        }
+
+        return Task.CompletedTask;
+    }
+
+    public Task<bool> TryClaimAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            return Task.FromResult(_claims.TryAdd(eventId, "sending"));
+        }
+    }
+
+    public Task CompleteAsync(Guid eventId, string? error, CancellationToken cancellationToken)
+    {
+        lock (_lock)
+        {
+            _claims[eventId] = error is null ? "sent" : "failed";
+        }
+
+        return Task.CompletedTask;
+    }
+
+    /// <summary>The status of an event's message, for tests: null (none), "sending", "sent" or "failed".</summary>
+    public string? StatusOf(Guid eventId)
+    {
+        lock (_lock)
+        {
+            return _claims.GetValueOrDefault(eventId);
+        }
+    }
+}
+
+/// <summary>The ledger in PostgreSQL: ticketing_notifications (one row per claimed event) and the consumer cursor.</summary>
+public sealed class PostgresNotificationLedger(NpgsqlDataSource dataSource) : INotificationLedger
+{
+    public const string ConsumerName = "notifications";
+
+    public async Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand("SELECT tx, position FROM ticketing_event_consumers WHERE consumer = $1");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        return await reader.ReadAsync(cancellationToken) ? new LogCursor(reader.GetInt64(0), reader.GetInt64(1)) : LogCursor.Start;
+    }
+
+    public async Task SaveCursorAsync(LogCursor cursor, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO ticketing_event_consumers (consumer, tx, position) VALUES ($1, $2, $3) ON CONFLICT (consumer) DO UPDATE " +
+            "SET tx = excluded.tx, position = excluded.position, updated_at = now() " +
+            "WHERE (ticketing_event_consumers.tx, ticketing_event_consumers.position) < (excluded.tx, excluded.position)");
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Transaction });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Position });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    public async Task<bool> TryClaimAsync(Guid eventId, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "INSERT INTO ticketing_notifications (event_id, status) VALUES ($1, 'sending') ON CONFLICT (event_id) DO NOTHING");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        return await command.ExecuteNonQueryAsync(cancellationToken) == 1;
+    }
+
+    public async Task CompleteAsync(Guid eventId, string? error, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "UPDATE ticketing_notifications SET status = $2, error = $3, completed_at = now() WHERE event_id = $1");
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = eventId });
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error is null ? "sent" : "failed" });
+        command.Parameters.Add(new NpgsqlParameter { Value = (object?)error ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+}
