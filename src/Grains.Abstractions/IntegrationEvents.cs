@@ -80,6 +80,20 @@ public static class IntegrationEventTypes
 public interface IHasOutbox
 {
     List<IntegrationEvent> Outbox { get; }
+
+    /// <summary>The sequence number of the aggregate's last integration event.</summary>
+    long EventSequence { get; set; }
+}
+
+public static class OutboxExtensions
+{
+    /// <summary>Appends the aggregate's next integration event to the outbox, to be recorded with the next write.</summary>
+    public static IntegrationEvent AppendEvent(this IHasOutbox state, string aggregateId, string type, DateTimeOffset at, string payload)
+    {
+        var recorded = IntegrationEvent.Create(type, at, aggregateId, ++state.EventSequence, payload);
+        state.Outbox.Add(recorded);
+        return recorded;
+    }
 }
 
 /// <summary>A position in the integration event log, opaque to callers (see <see cref="IIntegrationEventLog"/>).</summary>

@@ -169,7 +169,7 @@ public sealed class BookingGrain(
     {
         foreach (var publish in steps.OfType<SagaStep.Publish>())
         {
-            Booking.AppendEvent(Id, IntegrationEventTypes.For(publish.Kind), publish.At, IntegrationEventPayloads.ForBooking(Id, Booking));
+            Booking.AppendEvent(Id.ToString(), IntegrationEventTypes.For(publish.Kind), publish.At, IntegrationEventPayloads.ForBooking(Id, Booking));
         }
     }
 

@@ -1,4 +1,5 @@
 using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Events;
 using Ticketing.Grains.Tickets;
 
 namespace Ticketing.Grains;
@@ -58,7 +59,12 @@ public sealed class TicketGrain(
                 (Ticket.BookingId, Ticket.EventId) = (request.BookingId, request.EventId);
             }
 
-            // Durable before anyone is told to let the holder in.
+            if (outcome.Status == CheckinStatus.Admitted)
+            {
+                Ticket.AppendEvent(Id.ToString(), IntegrationEventTypes.TicketCheckedIn, clock.GetUtcNow(), IntegrationEventPayloads.ForCheckIn(Id, request, outcome.Admission!));
+            }
+
+            // Durable (with its ticket.checked_in event) before anyone is told to let the holder in.
             await state.WriteOrReloadAsync(DeactivateOnIdle);
         }
 

@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Ticketing.Api.Contracts;
 using Ticketing.Api.Endpoints;
+using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Tickets;
 
 namespace Ticketing.ApiTests;
@@ -92,6 +93,26 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
 
         Assert.Equal(1, answers.Count(a => a.StatusCode == HttpStatusCode.OK));
         Assert.Equal(7, answers.Count(a => a.StatusCode == HttpStatusCode.Conflict));
+
+        // The one admission is one ticket.checked_in integration event, at the gate that admitted it.
+        var admittedAt = (await answers.Single(a => a.StatusCode == HttpStatusCode.OK).Content.ReadFromJsonAsync<JsonElement>()).GetProperty("gate").GetString();
+        var admin = factory.CreateClient("ada@example.com", "admin");
+        var feed = new List<IntegrationEventResponse>();
+        for (string? after = null; ;)
+        {
+            var page = await admin.GetAsync<FeedResponse>("/api/feed?limit=1000" + (after is null ? "" : $"&after={after}"));
+            if (page.Events.Count == 0)
+            {
+                break;
+            }
+
+            feed.AddRange(page.Events);
+            after = page.Next;
+        }
+
+        var checkedIn = Assert.Single(feed, e => e.Type == IntegrationEventTypes.TicketCheckedIn && e.AggregateId == booking.Tickets[0].Id.ToString());
+        Assert.Equal((ev.Id, booking.Id, admittedAt), (checkedIn.Payload.GetProperty("eventId").GetGuid(), checkedIn.Payload.GetProperty("bookingId").GetGuid(),
+            checkedIn.Payload.GetProperty("gate").GetString()));
     }
 
     [Fact]

@@ -62,13 +62,6 @@ public sealed class BookingState : IHasOutbox
     /// <summary>The sequence number of the booking's last integration event.</summary>
     [Id(51)] public long EventSequence { get; set; }
 
-    /// <summary>Appends the next integration event of this booking to its outbox, to be recorded with the next write.</summary>
-    public IntegrationEvent AppendEvent(Guid bookingId, string type, DateTimeOffset at, string payload)
-    {
-        var recorded = IntegrationEvent.Create(type, at, bookingId.ToString(), ++EventSequence, payload);
-        Outbox.Add(recorded);
-        return recorded;
-    }
 
     /// <summary>Whether <paramref name="customerId"/> may see and change the booking; null stands for anyone (an admin).</summary>
     public bool IsOwnedBy(string? customerId) => customerId is null || CustomerId == customerId;

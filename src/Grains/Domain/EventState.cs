@@ -25,13 +25,6 @@ public sealed class EventState : IHasOutbox
     /// <summary>The sequence number of the event's last integration event.</summary>
     [Id(51)] public long EventSequence { get; set; }
 
-    /// <summary>Appends the next integration event of this event to its outbox, to be recorded with the next write.</summary>
-    public IntegrationEvent AppendEvent(Guid eventId, string type, DateTimeOffset at, string payload)
-    {
-        var recorded = IntegrationEvent.Create(type, at, eventId.ToString(), ++EventSequence, payload);
-        Outbox.Add(recorded);
-        return recorded;
-    }
 
     public bool Exists => Definition is not null;
 

@@ -33,6 +33,9 @@ public sealed record EventPayload(
     string? OwnerId,
     DateTimeOffset CreatedAt);
 
+/// <summary>The payload of ticket.checked_in: which ticket entered where and when (an offline scan: when it was scanned).</summary>
+public sealed record TicketCheckedInPayload(Guid TicketId, Guid EventId, Guid BookingId, string Seat, string Gate, string StaffId, DateTimeOffset CheckedInAt, bool Offline);
+
 /// <summary>How payloads are written (camelCase JSON) and read back by consumers in this repository.</summary>
 public static class IntegrationEventPayloads
 {
@@ -49,6 +52,9 @@ public static class IntegrationEventPayloads
     public static string ForEvent(Guid eventId, EventState state) => JsonSerializer.Serialize(new EventPayload(
         eventId, state.Definition!.Name, state.Definition.Description, state.Definition.Venue, state.Definition.StartsAt,
         state.Status.ToString(), state.OwnerId, state.CreatedAt), Json);
+
+    public static string ForCheckIn(Guid ticketId, CheckinRequest request, TicketAdmission admission) => JsonSerializer.Serialize(new TicketCheckedInPayload(
+        ticketId, request.EventId, request.BookingId, request.Seat, admission.Gate, admission.StaffId, admission.At, admission.Nonce is not null), Json);
 
     public static BookingPayload? ReadBooking(string payload) => JsonSerializer.Deserialize<BookingPayload>(payload, Json);
 

@@ -4,7 +4,7 @@ namespace Ticketing.Grains.Tickets;
 
 /// <summary>A ticket's check-in state as persisted.</summary>
 [GenerateSerializer, Alias("TicketState")]
-public sealed class TicketState
+public sealed class TicketState : IHasOutbox
 {
     [Id(0)] public Guid BookingId { get; set; }
 
@@ -15,6 +15,12 @@ public sealed class TicketState
 
     /// <summary>The outcome of each offline scan by its nonce, so that uploading it again answers the same.</summary>
     [Id(3)] public Dictionary<string, CheckinOutcome> ScansByNonce { get; set; } = [];
+
+    /// <summary>Integration events of this ticket (its admission) not yet recorded in the event log.</summary>
+    [Id(50)] public List<IntegrationEvent> Outbox { get; set; } = [];
+
+    /// <summary>The sequence number of the ticket's last integration event.</summary>
+    [Id(51)] public long EventSequence { get; set; }
 
     /// <summary>Scans kept per ticket, at most: a device that uploads one ticket's scans without end cannot grow it.</summary>
     public const int MaxRememberedScans = 64;
