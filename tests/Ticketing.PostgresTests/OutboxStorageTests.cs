@@ -70,18 +70,18 @@ public sealed class OutboxStorageTests
         var grainId = GrainId.Create("booking", bookingId.ToString("N"));
 
         var state = new GrainState<BookingState>(new BookingState { Email = "b@example.com" });
-        state.State!.AppendEvent(bookingId, IntegrationEventTypes.BookingHeld, DateTimeOffset.UnixEpoch, """{"n":1}""");
+        state.State!.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingHeld, DateTimeOffset.UnixEpoch, """{"n":1}""");
         await storage.WriteStateAsync(StateName, grainId, state);
         Assert.Empty(state.State!.Outbox);
 
-        state.State!.AppendEvent(bookingId, IntegrationEventTypes.BookingConfirmed, DateTimeOffset.UnixEpoch.AddMinutes(1), """{"n":2}""");
+        state.State!.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingConfirmed, DateTimeOffset.UnixEpoch.AddMinutes(1), """{"n":2}""");
         var confirmed = state.State!.Outbox.Single();
         await storage.WriteStateAsync(StateName, grainId, state);
 
         // A stale writer (another activation that read version 1) records nothing: its state write changed no row.
         var stale = new GrainState<BookingState>(new BookingState(), "1");
         stale.State!.EventSequence = 1;
-        stale.State.AppendEvent(bookingId, IntegrationEventTypes.BookingExpired, DateTimeOffset.UnixEpoch, "{}");
+        stale.State.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingExpired, DateTimeOffset.UnixEpoch, "{}");
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, grainId, stale));
         Assert.Single(stale.State.Outbox);
 
