@@ -59,7 +59,7 @@ public sealed class BoxOfficeTests(BoxOfficeFixture fixture) : IClassFixture<Box
         await watcher.GotoAsync($"/#/events/{id}");
         await buyer.GotoAsync($"/#/events/{id}");
         await Expect(watcher.Locator("rect[data-seat='A-5-5']")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("Free"));
-        await watcher.WaitForTimeoutAsync(300); // the stream's snapshot is in
+        await Expect(watcher.Locator("[data-live='on']")).ToHaveCountAsync(1); // the page follows the stream (its snapshot is in)
 
         await buyer.Locator("rect[data-seat='A-5-5']").ClickAsync();
         await buyer.Locator("#hold-selected").ClickAsync();

@@ -77,7 +77,7 @@ document.getElementById('tokenform').addEventListener('submit', (e) => {
 });
 
 function cleanup() {
-  state.stream?.close(); state.stream = null;
+  state.stream?.close(); state.stream = null; delete view.dataset.live;
   state.timers.forEach(clearInterval); state.timers = [];
 }
 
@@ -178,7 +178,9 @@ async function eventPage(eventId) {
   // Live colours: every change on the stream repaints its seats and counts.
   const stream = new EventSource(`/api/events/${eventId}/availability/stream`);
   state.stream = stream;
-  stream.addEventListener('snapshot', (e) => showCounts(JSON.parse(e.data).sections));
+  // data-live says the page is following the stream (after its first snapshot): people see the seat map turn live; tests wait for it.
+  stream.addEventListener('snapshot', (e) => { showCounts(JSON.parse(e.data).sections); view.dataset.live = 'on'; });
+  stream.addEventListener('error', () => { view.dataset.live = 'off'; });
   stream.addEventListener('changes', (e) => {
     const change = JSON.parse(e.data);
     for (const [seatId, status] of Object.entries(change.seats)) {
