@@ -1,4 +1,5 @@
 using System.Globalization;
+using Ticketing.LoadTest;
 
 namespace Ticketing.LiveBench;
 
@@ -64,10 +65,10 @@ public sealed record BenchOptions(
             Int("api-pid", 0),
             Int("buyers", 100_000),
             Int("connections", 64),
-            ParseTime(Get("duration", mode == "sse" ? "30s" : "20s")),
+            DurationText.Parse(Get("duration", mode == "sse" ? "30s" : "20s")),
             Int("clients", 10_000),
             double.Parse(Get("hold-rate", "5"), CultureInfo.InvariantCulture),
-            ParseTime(Get("settle", "3s")));
+            DurationText.Parse(Get("settle", "3s")));
 
         if (values.Count > 0)
         {
@@ -90,21 +91,5 @@ public sealed record BenchOptions(
         }
 
         return options;
-    }
-
-    /// <summary>"20s", "1m", "500ms", or plain seconds.</summary>
-    public static TimeSpan ParseTime(string value)
-    {
-        if (value.EndsWith("ms", StringComparison.Ordinal))
-        {
-            return TimeSpan.FromMilliseconds(double.Parse(value[..^2], CultureInfo.InvariantCulture));
-        }
-
-        return value[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
-            'm' => TimeSpan.FromMinutes(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
-            _ => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)),
-        };
     }
 }

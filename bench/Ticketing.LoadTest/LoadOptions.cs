@@ -65,8 +65,8 @@ public sealed record LoadOptions(
             new Uri(Get("url", "http://localhost:8080")),
             Get("scenario", "best-available"),
             int.Parse(Get("connections", "64"), CultureInfo.InvariantCulture),
-            ParseTime(Get("duration", "20s")),
-            ParseTime(Get("warmup", "5s")),
+            DurationText.Parse(Get("duration", "20s")),
+            DurationText.Parse(Get("warmup", "5s")),
             double.Parse(Get("rate", "0"), CultureInfo.InvariantCulture),
             values.Remove("event", out var eventId) ? eventId : null,
             int.Parse(Get("sections", "200"), CultureInfo.InvariantCulture),
@@ -110,21 +110,5 @@ public sealed record LoadOptions(
         }
 
         return options;
-    }
-
-    /// <summary>"20s", "1m", "500ms", or plain seconds.</summary>
-    public static TimeSpan ParseTime(string value)
-    {
-        if (value.EndsWith("ms", StringComparison.Ordinal))
-        {
-            return TimeSpan.FromMilliseconds(double.Parse(value[..^2], CultureInfo.InvariantCulture));
-        }
-
-        return value[^1] switch
-        {
-            's' => TimeSpan.FromSeconds(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
-            'm' => TimeSpan.FromMinutes(double.Parse(value[..^1], CultureInfo.InvariantCulture)),
-            _ => TimeSpan.FromSeconds(double.Parse(value, CultureInfo.InvariantCulture)),
-        };
     }
 }
