@@ -30,6 +30,13 @@ public sealed class BookingGrain(
     /// <summary>The name refund retries were registered under before "saga-resume"; such reminders are still honoured.</summary>
     private const string LegacyRefundReminder = "refund-retry";
 
+    /// <summary>
+    /// How long an activation that finds its booking PaymentPending or RefundPending waits before it resumes the saga:
+    /// long enough for a charge sent just before the previous activation's silo died to have landed at the provider,
+    /// short enough that the customer sees the outcome within seconds instead of at the reminder's next tick.
+    /// </summary>
+    private static readonly TimeSpan ResumeAfterActivation = TimeSpan.FromSeconds(5);
+
     private IGrainTimer? _expiryTimer;
     private Task _published = Task.CompletedTask;
 
@@ -42,6 +49,15 @@ public sealed class BookingGrain(
         if (Booking.Exists && Booking.Status == BookingStatus.Held)
         {
             ScheduleExpiry(Booking.ExpiresAt);
+        }
+        else if (Booking.Exists && Booking.Status is BookingStatus.PaymentPending or BookingStatus.RefundPending)
+        {
+            // The previous activation stopped mid-saga (its silo died, or it was collected while the provider did not
+            // answer). The durable reminder would settle it at its next tick, up to a period away; an activation
+            // settles it now. The reminder stays the backstop for a booking that nobody activates.
+            this.RegisterGrainTimer(
+                _ => RunAsync(saga => saga.ResumeDue(clock.GetUtcNow())),
+                new GrainTimerCreationOptions { DueTime = ResumeAfterActivation, Period = Timeout.InfiniteTimeSpan });
         }
 
         return Task.CompletedTask;
