@@ -3,23 +3,33 @@ using Orleans.Concurrency;
 namespace Ticketing.Grains.Abstractions;
 
 /// <summary>An event's description, layout and sales status. Never on the path of a hold.</summary>
+/// <remarks>
+/// The organizer's commands fan out to every seat block (a publish of 400 sections opens 400 blocks, cold on a busy
+/// cluster): they keep Orleans' 30 s response timeout, while everything else the API calls is bounded by
+/// "Orleans:Failover:ClientResponseTimeout" (3 s) so that no buyer's request waits past 5 s while a silo fails over.
+/// </remarks>
 [Alias("IEventGrain")]
 public interface IEventGrain : IGrainWithGuidKey
 {
+    [ResponseTimeout("00:00:30")]
     [Alias("Create")]
     Task<EventDetails> Create(EventDefinition definition);
 
     /// <summary>Creates the event owned by <paramref name="ownerId"/> (the organizer's token subject).</summary>
+    [ResponseTimeout("00:00:30")]
     [Alias("CreateOwned")]
     Task<EventDetails> Create(EventDefinition definition, string ownerId);
 
     /// <summary>Replaces the description and layout; only while the event is a draft.</summary>
+    [ResponseTimeout("00:00:30")]
     [Alias("Update")]
     Task<EventCommandResult> Update(EventDefinition definition);
 
+    [ResponseTimeout("00:00:30")]
     [Alias("Publish")]
     Task<EventCommandResult> Publish();
 
+    [ResponseTimeout("00:00:30")]
     [Alias("CloseSales")]
     Task<EventCommandResult> CloseSales();
 
@@ -27,6 +37,7 @@ public interface IEventGrain : IGrainWithGuidKey
     /// Stops sales for good; the bookings are cancelled in the background when there are more than a batch of them
     /// (the answer's Cancellation says how far that has come).
     /// </summary>
+    [ResponseTimeout("00:00:30")]
     [Alias("Cancel")]
     Task<EventCommandResult> Cancel();
 

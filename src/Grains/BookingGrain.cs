@@ -32,7 +32,16 @@ public sealed class BookingGrain(
     /// <summary>The name refund retries were registered under before "saga-resume"; such reminders are still honoured.</summary>
     private const string LegacyRefundReminder = "refund-retry";
 
+    /// <summary>
+    /// How long an activation that finds its booking PaymentPending or RefundPending (or leaves it so after a failed
+    /// step) waits before it resumes the saga: long enough for a charge sent just before the previous activation's silo
+    /// died to have landed at the provider, short enough that the customer sees the outcome within seconds instead of
+    /// at the reminder's next tick.
+    /// </summary>
+    private static readonly TimeSpan ResumeAfterActivation = TimeSpan.FromSeconds(5);
+
     private IGrainTimer? _expiryTimer;
+    private IGrainTimer? _resumeTimer;
     private Task _published = Task.CompletedTask;
 
     private BookingState Booking => state.State;
@@ -44,6 +53,13 @@ public sealed class BookingGrain(
         if (Booking.Exists && Booking.Status == BookingStatus.Held)
         {
             ScheduleExpiry(Booking.ExpiresAt);
+        }
+        else if (Booking.Exists && Booking.Status is BookingStatus.PaymentPending or BookingStatus.RefundPending)
+        {
+            // The previous activation stopped mid-saga (its silo died, or it was collected while the provider did not
+            // answer). The durable reminder would settle it at its next tick, up to a period away; an activation
+            // settles it now. The reminder stays the backstop for a booking that nobody activates.
+            ScheduleResume();
         }
 
         return Task.CompletedTask;
@@ -141,6 +157,29 @@ public sealed class BookingGrain(
 
     /// <summary>Runs the saga's steps in order, handing each request's outcome back, until it answers.</summary>
     private async Task<SagaStep> RunAsync(Func<BookingSaga, IReadOnlyList<SagaStep>> command)
+    {
+        try
+        {
+            return await RunStepsAsync(command);
+        }
+        catch when (Booking.Exists && Booking.Status is BookingStatus.PaymentPending or BookingStatus.RefundPending)
+        {
+            // A step failed mid-saga (a block on a silo that just died, the provider unreachable): the activation lives
+            // on with its booking pending, so nothing would resume it before the reminder's next tick. Try again soon.
+            ScheduleResume();
+            throw;
+        }
+    }
+
+    private void ScheduleResume()
+    {
+        _resumeTimer?.Dispose();
+        _resumeTimer = this.RegisterGrainTimer(
+            _ => RunAsync(saga => saga.ResumeDue(clock.GetUtcNow())),
+            new GrainTimerCreationOptions { DueTime = ResumeAfterActivation, Period = Timeout.InfiniteTimeSpan });
+    }
+
+    private async Task<SagaStep> RunStepsAsync(Func<BookingSaga, IReadOnlyList<SagaStep>> command)
     {
         var saga = new BookingSaga(Id, Booking, sagaOptions.Value.HoldGrace, ticketSigner);
         var steps = command(saga);

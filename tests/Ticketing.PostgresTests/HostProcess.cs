@@ -10,6 +10,7 @@ public sealed class HostProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly StringBuilder _output = new();
+    private int _disposed;
 
     private HostProcess(Process process, string name)
     {
@@ -141,9 +142,16 @@ public sealed class HostProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        // Idempotent: a chaos test disposes a silo it restarts, and the cluster disposes whatever is left at the end.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
+
         await KillAsync();
         _process.Dispose();
     }
+
 
     private static HostProcess Start(string name, string dll, string connectionString, string[] args)
     {

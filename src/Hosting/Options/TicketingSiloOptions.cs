@@ -100,10 +100,13 @@ public sealed class FailoverOptions
     /// <summary>
     /// How long the API, as an Orleans client, waits for a grain's answer (ClientMessagingOptions.ResponseTimeout);
     /// past it the request is answered 503 with Retry-After. A request that went to a silo that died gets no answer
-    /// at all, so this bounds what a caller waits during failover.
+    /// at all, so this bounds what a caller waits during failover (Orleans checks once a second: at most this + 1 s).
+    /// The organizer's commands that fan out to every block (create, update, publish, close, cancel) carry their own
+    /// 30 s ([ResponseTimeout] on IEventGrain). A payment is bounded by this too: when its provider takes longer
+    /// (retries, timeouts) the caller gets 503 while the booking settles on its own.
     /// </summary>
     [Range(typeof(TimeSpan), "00:00:00.500", "00:10:00")]
-    public TimeSpan ClientResponseTimeout { get; set; } = TimeSpan.FromSeconds(30);
+    public TimeSpan ClientResponseTimeout { get; set; } = TimeSpan.FromSeconds(3);
 
     /// <summary>
     /// With the distributed directory: how long the grains of a silo that was declared dead (not one that left) may not

@@ -110,12 +110,23 @@ public sealed class ResilientPaymentGateway : IPaymentGateway
         Func<CancellationToken, Task<ProviderResponse?>> call, CancellationToken cancellationToken, ResiliencePipeline pipeline)
     {
         var attempts = 0;
+        // An attempt that timed out may have gone through at the provider: if a later attempt fails (or the circuit
+        // opens), the outcome is still unknown, never "failed", so that the booking asks the provider by its key.
+        var unanswered = 0;
         try
         {
             var response = await pipeline.ExecuteAsync(async ct =>
             {
                 Interlocked.Increment(ref attempts);
-                return await call(ct);
+                try
+                {
+                    return await call(ct);
+                }
+                catch (OperationCanceledException) when (ct.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
+                {
+                    Interlocked.Exchange(ref unanswered, 1);
+                    throw;
+                }
             }, cancellationToken);
             if (response is null)
             {
@@ -126,13 +137,17 @@ public sealed class ResilientPaymentGateway : IPaymentGateway
                 ? new GatewayResult(GatewayOutcome.Succeeded, response.Reference, null, attempts)
                 : new GatewayResult(GatewayOutcome.Declined, null, response.DeclineCode, attempts);
         }
-        catch (BrokenCircuitException)
-        {
-            return new GatewayResult(GatewayOutcome.Unavailable, null, "payment provider unavailable (circuit open)", attempts);
-        }
         catch (TimeoutRejectedException)
         {
             return new GatewayResult(GatewayOutcome.TimedOut, null, "payment provider timed out", attempts);
+        }
+        catch (Exception e) when (e is BrokenCircuitException or PaymentProviderException && Volatile.Read(ref unanswered) == 1)
+        {
+            return new GatewayResult(GatewayOutcome.TimedOut, null, $"payment provider timed out, then: {e.Message}", attempts);
+        }
+        catch (BrokenCircuitException)
+        {
+            return new GatewayResult(GatewayOutcome.Unavailable, null, "payment provider unavailable (circuit open)", attempts);
         }
         catch (PaymentProviderException e)
         {

@@ -72,6 +72,7 @@ internal sealed class ChaosCluster : IAsyncDisposable
         await _silos[index]!.StopAsync(TimeSpan.FromSeconds(90));
         Assert.True(_silos[index]!.ExitCode == 0, $"silo {index} exited with {_silos[index]!.ExitCode} on SIGTERM:\n{_silos[index]!.Tail()}");
         await _silos[index]!.DisposeAsync();
+        _silos[index] = null;
         await StartAgainAsync(index);
     }
 

@@ -124,4 +124,45 @@ public sealed class ResilientPaymentGatewayTests
 
         Assert.Equal((GatewayOutcome.Succeeded, 1), (result.Outcome, result.Attempts));
     }
+
+    /// <summary>Its first charge never answers (it may have gone through); every later one fails at the provider.</summary>
+    private sealed class SilentThenFailingProvider : IPaymentProvider
+    {
+        public int Calls { get; private set; }
+
+        public async Task<ProviderResponse> ChargeAsync(ChargeRequest request, CancellationToken cancellationToken)
+        {
+            if (++Calls == 1)
+            {
+                await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken);
+            }
+
+            throw new PaymentProviderException("503");
+        }
+
+        public Task<ProviderResponse> RefundAsync(RefundRequest request, CancellationToken cancellationToken) =>
+            Task.FromResult(new ProviderResponse(true, "re_1", null));
+
+        public Task<ProviderResponse?> GetChargeAsync(string idempotencyKey, CancellationToken cancellationToken) =>
+            Task.FromResult<ProviderResponse?>(null);
+    }
+
+    [Fact]
+    public async Task A_retry_that_fails_after_an_unanswered_attempt_leaves_the_outcome_unknown()
+    {
+        var provider = new SilentThenFailingProvider();
+        var gateway = new ResilientPaymentGateway(provider, Options.Create(new PaymentResilienceOptions
+        {
+            MaxRetries = 1,
+            AttemptTimeout = TimeSpan.FromMilliseconds(50),
+            RetryBaseDelay = TimeSpan.Zero,
+        }), TimeProvider.System);
+
+        var result = await gateway.ChargeAsync(Request(1));
+
+        // The first attempt may have charged: "failed" would release the seats of a paid booking; the booking must ask.
+        Assert.Equal((GatewayOutcome.TimedOut, 2), (result.Outcome, result.Attempts));
+        Assert.Contains("503", result.Reason);
+        Assert.Equal(2, provider.Calls);
+    }
 }
