@@ -9,18 +9,19 @@ namespace Ticketing.Hosting.Cluster;
 /// <c>max_connections</c> (100 by default), so the hosts of a cluster must share it: hosts × budget ≤ max_connections −
 /// a reserve for administration. The budget bounds the pool that the Orleans ADO.NET providers (membership, reminders,
 /// ADO.NET grain storage) and the health checks share; on a silo, the group-commit storage (Readers + Writers + 2,
-/// 5 by default) and the simulated payment ledger (4) keep small pools of their own on top of it.
+/// 5 by default), the simulated payment ledger (4) and the integration event log (2) keep small pools of their own on
+/// top of it; an API in client mode adds only the event log's.
 /// </summary>
 public sealed class PostgresPoolOptions
 {
     public const string SectionName = "Postgres";
 
     /// <summary>
-    /// Applied as <c>Maximum Pool Size</c> unless the connection string sets one. 16 lets 3 silos and an API in client mode
-    /// run on a stock PostgreSQL (100 connections, 3 reserved for superusers): 3 × (16 + 5 + 4) + 16 = 91 at most.
+    /// Applied as <c>Maximum Pool Size</c> unless the connection string sets one. 14 lets 3 silos and an API in client mode
+    /// run on a stock PostgreSQL (100 connections, 3 reserved for superusers): 3 × (14 + 5 + 4 + 2) + (14 + 2) = 91 at most.
     /// </summary>
     [Range(1, 1000)]
-    public int MaxPoolSize { get; set; } = 16;
+    public int MaxPoolSize { get; set; } = 14;
 }
 
 public static class PostgresConnectionBudget

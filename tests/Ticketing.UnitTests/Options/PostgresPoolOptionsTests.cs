@@ -13,11 +13,11 @@ public sealed class PostgresPoolOptionsTests
     private static int MaxPoolSizeOf(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).MaxPoolSize;
 
     [Fact]
-    public void By_default_every_host_bounds_its_pool_at_16()
+    public void By_default_every_host_bounds_its_pool_at_14()
     {
         var connectionString = Settings(("ConnectionStrings:Ticketing", Server)).GetTicketingConnectionString()!;
 
-        Assert.Equal(16, MaxPoolSizeOf(connectionString));
+        Assert.Equal(14, MaxPoolSizeOf(connectionString));
         Assert.Equal("db", new NpgsqlConnectionStringBuilder(connectionString).Host);
     }
 
