@@ -60,27 +60,6 @@ public interface IEventGrain : IGrainWithGuidKey
     Task<IReadOnlyList<string>> GetStaff();
 }
 
-/// <summary>The list of events, for browsing. Told of each event's creation and status changes.</summary>
-[Alias("IEventCatalogGrain")]
-public interface IEventCatalogGrain : IGrainWithIntegerKey
-{
-    [Alias("Upsert")]
-    Task Upsert(EventSummary summary);
-
-    [ReadOnly, Alias("List")]
-    Task<IReadOnlyList<EventSummary>> List(int skip, int take);
-
-    [ReadOnly, Alias("Count")]
-    Task<int> Count();
-
-    /// <summary>
-    /// A page of what <paramref name="viewerId"/> may see: every event that is not a draft, and its own drafts
-    /// (every draft when <paramref name="allDrafts"/>, for an admin).
-    /// </summary>
-    [ReadOnly, Alias("ListVisible")]
-    Task<EventPage> ListVisible(string? viewerId, bool allDrafts, int skip, int take);
-}
-
 /// <summary>
 /// How many seats one customer holds or bought in one event (key: <see cref="CustomerQuotaKey"/>). A hold
 /// reserves its seats here before any seat block is asked, so two parallel holds cannot pass the limit together.
