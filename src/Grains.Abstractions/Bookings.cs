@@ -158,21 +158,3 @@ public enum BookingEventKind
     BookingCancelled,
     BookingRefunded,
 }
-
-/// <summary>Published once per booking transition on the event's booking stream.</summary>
-[GenerateSerializer, Immutable, Alias("BookingEvent")]
-public sealed record BookingEvent(
-    [property: Id(0)] BookingEventKind Kind,
-    [property: Id(1)] Guid BookingId,
-    [property: Id(2)] Guid EventId,
-    [property: Id(3)] IReadOnlyList<string> Seats,
-    [property: Id(4)] string? Section,
-    [property: Id(5)] int Quantity,
-    [property: Id(6)] DateTimeOffset OccurredAt,
-    [property: Id(7)] string? Reason);
-
-public static class BookingStreams
-{
-    /// <summary>Booking events of one event are published on the stream (Namespace, event id).</summary>
-    public const string Namespace = "bookings";
-}

@@ -7,7 +7,9 @@ namespace Ticketing.Grains.Abstractions;
 /// One fact published to the outside (the feed, webhooks, notifications, the search projection): what happened
 /// (<see cref="Type"/>, dotted: "booking.confirmed"), when, to which aggregate (a booking, an event, a ticket), the
 /// aggregate's own running number for it, and a JSON payload. <see cref="Id"/> is fixed when the event is first
-/// appended, so a retried recording or delivery carries the same id.
+/// appended, so a retried recording or delivery carries the same id. <see cref="EventId"/> is the ticketing event
+/// (the concert, the match) the fact belongs to: the key of the Orleans stream it travels on; empty in rows recorded
+/// before it existed.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("IntegrationEvent")]
 public sealed record IntegrationEvent(
@@ -16,14 +18,15 @@ public sealed record IntegrationEvent(
     [property: Id(2)] DateTimeOffset OccurredAt,
     [property: Id(3)] string AggregateId,
     [property: Id(4)] long Sequence,
-    [property: Id(5)] string Payload)
+    [property: Id(5)] string Payload,
+    [property: Id(6)] Guid EventId = default)
 {
     /// <summary>
     /// An event whose id is derived from (aggregate id, sequence): the same aggregate's same step always has the same
     /// id, whoever appends it and however often.
     /// </summary>
-    public static IntegrationEvent Create(string type, DateTimeOffset occurredAt, string aggregateId, long sequence, string payload) =>
-        new(IdFor(aggregateId, sequence), type, occurredAt, aggregateId, sequence, payload);
+    public static IntegrationEvent Create(string type, DateTimeOffset occurredAt, string aggregateId, long sequence, string payload, Guid eventId = default) =>
+        new(IdFor(aggregateId, sequence), type, occurredAt, aggregateId, sequence, payload, eventId);
 
     /// <summary>A name-based UUID (version 8 layout) from SHA-256 of "aggregate/sequence".</summary>
     public static Guid IdFor(string aggregateId, long sequence)
@@ -87,19 +90,25 @@ public interface IHasOutbox
 
 public static class OutboxExtensions
 {
-    /// <summary>Appends the aggregate's next integration event to the outbox, to be recorded with the next write.</summary>
-    public static IntegrationEvent AppendEvent(this IHasOutbox state, string aggregateId, string type, DateTimeOffset at, string payload)
+    /// <summary>
+    /// Appends the aggregate's next integration event to the outbox, to be recorded with the next write;
+    /// <paramref name="eventId"/> is the ticketing event it belongs to.
+    /// </summary>
+    public static IntegrationEvent AppendEvent(this IHasOutbox state, string aggregateId, Guid eventId, string type, DateTimeOffset at, string payload)
     {
-        var recorded = IntegrationEvent.Create(type, at, aggregateId, ++state.EventSequence, payload);
+        var recorded = IntegrationEvent.Create(type, at, aggregateId, ++state.EventSequence, payload, eventId);
         state.Outbox.Add(recorded);
         return recorded;
     }
 }
 
 /// <summary>A position in the integration event log, opaque to callers (see <see cref="IIntegrationEventLog"/>).</summary>
-public readonly record struct LogCursor(long Transaction, long Position)
+public readonly record struct LogCursor(long Transaction, long Position) : IComparable<LogCursor>
 {
     public static readonly LogCursor Start = new(0, 0);
+
+    /// <summary>Log order: by transaction, then position.</summary>
+    public int CompareTo(LogCursor other) => (Transaction, Position).CompareTo((other.Transaction, other.Position));
 
     public string Encode() => Convert.ToBase64String(Encoding.ASCII.GetBytes($"v1.{Transaction}.{Position}"))
         .TrimEnd('=').Replace('+', '-').Replace('/', '_');

@@ -11,7 +11,7 @@ namespace Ticketing.Grains;
 
 /// <summary>
 /// The shell of a booking: runs the steps <see cref="BookingSaga"/> decides (storage, seat blocks, the payment
-/// gateway, the expiry timer, the resume reminder, the stream, metrics). Not reentrant: its calls run one at a
+/// gateway, the expiry timer, the resume reminder, the outbox, metrics). Not reentrant: its calls run one at a
 /// time, so concurrent or retried requests for one booking can neither hold its seats twice nor charge it twice.
 /// Placed on the silo whose gateway took the request: a new booking per hold should not cost a hop to another silo.
 /// </summary>
@@ -19,7 +19,6 @@ namespace Ticketing.Grains;
 public sealed class BookingGrain(
     [PersistentState("booking", ProviderNames.GrainState)] IPersistentState<BookingState> state,
     IPaymentGateway gateway,
-    IBookingEventPublisher events,
     IOptions<PaymentSagaOptions> sagaOptions,
     TimeProvider clock,
     TicketingMetrics metrics,
@@ -42,8 +41,6 @@ public sealed class BookingGrain(
 
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _resumeTimer;
-    private Task _published = Task.CompletedTask;
-
     private BookingState Booking => state.State;
 
     private Guid Id => this.GetPrimaryKey();
@@ -66,8 +63,6 @@ public sealed class BookingGrain(
     }
 
     /// <summary>The next activation may live on another silo: its events must not overtake this one's.</summary>
-    public override Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken) => _published;
-
     public async Task<BookingResult> Hold(BookingPlan plan)
     {
         var (started, isNew) = (clock.GetTimestamp(), !Booking.Exists);
@@ -208,7 +203,7 @@ public sealed class BookingGrain(
     {
         foreach (var publish in steps.OfType<SagaStep.Publish>())
         {
-            Booking.AppendEvent(Id.ToString(), IntegrationEventTypes.For(publish.Kind), publish.At, IntegrationEventPayloads.ForBooking(Id, Booking));
+            Booking.AppendEvent(Id.ToString(), Booking.EventId, IntegrationEventTypes.For(publish.Kind), publish.At, IntegrationEventPayloads.ForBooking(Id, Booking));
         }
     }
 
@@ -234,7 +229,7 @@ public sealed class BookingGrain(
             case SagaStep.Publish publish:
                 await SettleQuotaAsync(publish.Kind);
                 AnnounceTickets(publish.Kind);
-                Publish(publish.Kind, publish.At);
+                CountTransition(publish.Kind);
                 break;
             case SagaStep.ReleaseHolds: await ReleaseAllAsync(); break;
             case SagaStep.ReturnSoldSeats: await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ReturnSold(Id))); break;
@@ -301,12 +296,11 @@ public sealed class BookingGrain(
     }
 
     /// <summary>
-    /// Publishes the transition that was just persisted, without waiting for it: the stream is not durable, so its
-    /// trouble must not turn a durable, acknowledged change into an error (the publisher logs it).
+    /// Counts the transition that was just persisted (and, with it, its integration event, which the outbox recorded
+    /// and the event log's stream carries to live availability and other consumers).
     /// </summary>
-    private void Publish(BookingEventKind kind, DateTimeOffset at)
+    private void CountTransition(BookingEventKind kind)
     {
-        // Every transition is published once, so it is counted here too.
         Action? count = kind switch
         {
             BookingEventKind.BookingReleased => metrics.HoldReleased,
@@ -318,7 +312,6 @@ public sealed class BookingGrain(
             _ => null,
         };
         count?.Invoke();
-        _published = events.Publish(new BookingEvent(kind, Id, Booking.EventId, Booking.Seats, Booking.Section, Booking.Quantity, at, Booking.Reason));
     }
 
     /// <summary>

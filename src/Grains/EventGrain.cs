@@ -243,7 +243,7 @@ public sealed class EventGrain(
         _layout = null;
         if (eventType is not null)
         {
-            Event.AppendEvent(this.GetPrimaryKey().ToString(), eventType, clock.GetUtcNow(), IntegrationEventPayloads.ForEvent(this.GetPrimaryKey(), Event));
+            Event.AppendEvent(this.GetPrimaryKey().ToString(), this.GetPrimaryKey(), eventType, clock.GetUtcNow(), IntegrationEventPayloads.ForEvent(this.GetPrimaryKey(), Event));
         }
 
         // The catalogue (GET /api/events) is the search projection fed by this event's integration events.

@@ -9,6 +9,6 @@ public static class ProviderNames
     /// <summary>The grain storage Orleans keeps stream subscriptions in (its own name for it).</summary>
     public const string PubSubStore = "PubSubStore";
 
-    /// <summary>The stream provider booking events travel on.</summary>
-    public const string BookingEvents = "BookingEvents";
+    /// <summary>The stream provider integration events travel on (see IntegrationEventStreams for their streams).</summary>
+    public const string IntegrationEvents = "IntegrationEvents";
 }

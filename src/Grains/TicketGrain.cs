@@ -61,7 +61,7 @@ public sealed class TicketGrain(
 
             if (outcome.Status == CheckinStatus.Admitted)
             {
-                Ticket.AppendEvent(Id.ToString(), IntegrationEventTypes.TicketCheckedIn, clock.GetUtcNow(), IntegrationEventPayloads.ForCheckIn(Id, request, outcome.Admission!));
+                Ticket.AppendEvent(Id.ToString(), request.EventId, IntegrationEventTypes.TicketCheckedIn, clock.GetUtcNow(), IntegrationEventPayloads.ForCheckIn(Id, request, outcome.Admission!));
             }
 
             // Durable (with its ticket.checked_in event) before anyone is told to let the holder in.

@@ -1,6 +1,7 @@
 using Orleans.Streams;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Events;
 
 namespace Ticketing.GrainTests;
 
@@ -10,18 +11,17 @@ public sealed class BookingStreamTests(RealTimeClusterFixture fixture)
     private IClusterClient Client => fixture.Client;
 
     [Fact]
-    public async Task Each_transition_publishes_exactly_one_booking_event()
+    public async Task Each_transition_reaches_the_event_stream_once_in_order_from_the_log()
     {
         // Holds of two seconds, on real time.
         var layout = await Scenario.PublishedEventAsync(Client, TimeSpan.FromSeconds(2), SectionDefinition.Seated("A", "Floor", 1, 10, 25));
-        var received = new List<BookingEvent>();
-        var stream = Client.GetStreamProvider(ProviderNames.BookingEvents)
-            .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, layout.EventId));
-        var subscription = await stream.SubscribeAsync((e, _) =>
+        var received = new List<(IntegrationEvent Event, StreamSequenceToken? Token)>();
+        var stream = Client.GetStreamProvider(ProviderNames.IntegrationEvents).GetStream<IntegrationEvent>(IntegrationEventStreams.SalesOf(layout.EventId));
+        var subscription = await stream.SubscribeAsync((e, token) =>
         {
             lock (received)
             {
-                received.Add(e);
+                received.Add((e, token));
             }
 
             return Task.CompletedTask;
@@ -37,25 +37,31 @@ public sealed class BookingStreamTests(RealTimeClusterFixture fixture)
         await Client.GetGrain<IBookingGrain>(declined).Pay("tok_declined");
         var (expired, _) = await Scenario.HeldAsync(Client, layout, "A-1-4");
         await Scenario.Eventually(async () => (await Client.GetGrain<IBookingGrain>(expired).Get())!.Status == BookingStatus.Expired);
-        await Client.GetGrain<IBookingGrain>(expired).Get();
 
-        List<BookingEventKind> Kinds(Guid booking)
+        List<string> Types(Guid booking)
         {
             lock (received)
             {
-                return received.Where(e => e.BookingId == booking).Select(e => e.Kind).ToList();
+                return received.Where(r => r.Event.AggregateId == booking.ToString()).Select(r => r.Event.Type).ToList();
             }
         }
 
-        await Scenario.Eventually(() => Task.FromResult(Kinds(expired).Count == 2 && Kinds(paid).Count == 3));
+        await Scenario.Eventually(() => Task.FromResult(Types(expired).Count == 2 && Types(paid).Count == 3));
         await Task.Delay(300);
         await subscription.UnsubscribeAsync();
 
-        Assert.Equal([BookingEventKind.BookingHeld, BookingEventKind.BookingConfirmed, BookingEventKind.BookingCancelled], Kinds(paid));
-        Assert.Equal([BookingEventKind.BookingHeld, BookingEventKind.BookingReleased], Kinds(released));
-        Assert.Equal([BookingEventKind.BookingHeld, BookingEventKind.PaymentFailed], Kinds(declined));
-        Assert.Equal([BookingEventKind.BookingHeld, BookingEventKind.BookingExpired], Kinds(expired));
-        Assert.All(received, e => Assert.Equal(layout.EventId, e.EventId));
-        Assert.Equal(["A-1-1"], received.First(e => e.BookingId == paid).Seats);
+        Assert.Equal([IntegrationEventTypes.BookingHeld, IntegrationEventTypes.BookingConfirmed, IntegrationEventTypes.BookingCancelled], Types(paid));
+        Assert.Equal([IntegrationEventTypes.BookingHeld, IntegrationEventTypes.BookingReleased], Types(released));
+        Assert.Equal([IntegrationEventTypes.BookingHeld, IntegrationEventTypes.BookingFailed], Types(declined));
+        Assert.Equal([IntegrationEventTypes.BookingHeld, IntegrationEventTypes.BookingExpired], Types(expired));
+        Assert.All(received, r => Assert.Equal(layout.EventId, r.Event.EventId));
+        Assert.Equal(["A-1-1"], IntegrationEventPayloads.ReadBooking(received.First(r => r.Event.AggregateId == paid.ToString()).Event.Payload)!.Seats);
+
+        // Delivered in the log's order, each with its position as the sequence token.
+        var tokens = received.Select(r => Assert.IsType<LogSequenceToken>(r.Token)).ToList();
+        Assert.Equal(tokens.OrderBy(t => t.Cursor).Select(t => t.Cursor), tokens.Select(t => t.Cursor));
+        var logged = await fixture.EventLog.ReadAsync(LogCursor.Start, 100_000);
+        Assert.Equal(logged.Where(l => l.Event.EventId == layout.EventId && l.Event.Type.StartsWith("booking.", StringComparison.Ordinal)).Select(l => l.Event.Id),
+            received.Select(r => r.Event.Id));
     }
 }

@@ -7,6 +7,8 @@ using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Payments;
 using Ticketing.Hosting.Cluster;
+using Ticketing.Hosting.Events;
+using Ticketing.Hosting.Streams;
 using Ticketing.Hosting.Payments;
 
 namespace Ticketing.GrainTests;
@@ -15,8 +17,8 @@ namespace Ticketing.GrainTests;
 public sealed class ClusterFixture() : TicketingClusterFixture(fakeClock: true);
 
 /// <summary>
-/// Two in-process silos on real time, for booking streams: the memory stream provider's own grains run on the
-/// grain clock too, and a fake clock moved by many minutes makes it drop messages, which real buyers never see.
+/// Two in-process silos on real time, for the event streams: the stream runtime's own grains run on the grain clock
+/// too, and a fake clock moved by many minutes disturbs their leases and retries, which real buyers never see.
 /// </summary>
 public sealed class RealTimeClusterFixture() : TicketingClusterFixture(fakeClock: false);
 
@@ -51,11 +53,19 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
 
     public IClusterClient Client => Cluster.Client;
 
+    /// <summary>The integration event log every silo and the client share, as they would share PostgreSQL's.</summary>
+    public InMemoryIntegrationEventLog EventLog { get; } = new();
+
+    /// <summary>Where the stream queues' readers keep their checkpoints, shared likewise.</summary>
+    public InMemoryLogConsumerCursors StreamCheckpoints { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder();
         builder.ConfigureSilo((_, silo) =>
         {
+            silo.Services.AddSingleton<IIntegrationEventLog>(EventLog);
+            silo.Services.AddSingleton<ILogConsumerCursors>(StreamCheckpoints);
             silo.AddTicketingInMemoryProviders();
             silo.Services.AddTicketingGrainServices(Settings);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
@@ -66,7 +76,12 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
                 silo.Services.UseTimeProviderForBackgroundAreas(TimeProvider.System);
             }
         });
-        builder.ConfigureClient(client => client.AddMemoryStreams(ProviderNames.BookingEvents));
+        builder.ConfigureClient(client =>
+        {
+            client.Services.AddSingleton<IIntegrationEventLog>(EventLog);
+            client.Services.AddSingleton<ILogConsumerCursors>(StreamCheckpoints);
+            client.AddTicketingEventStreams(Settings);
+        });
         Cluster = builder.Build();
         await Cluster.DeployAsync();
     }

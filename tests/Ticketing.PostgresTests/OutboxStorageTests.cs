@@ -67,21 +67,22 @@ public sealed class OutboxStorageTests
         await using var __ = services;
         await using var ___ = source;
         var bookingId = Guid.NewGuid();
+        var showId = Guid.NewGuid();
         var grainId = GrainId.Create("booking", bookingId.ToString("N"));
 
         var state = new GrainState<BookingState>(new BookingState { Email = "b@example.com" });
-        state.State!.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingHeld, DateTimeOffset.UnixEpoch, """{"n":1}""");
+        state.State!.AppendEvent(bookingId.ToString(), showId, IntegrationEventTypes.BookingHeld, DateTimeOffset.UnixEpoch, """{"n":1}""");
         await storage.WriteStateAsync(StateName, grainId, state);
         Assert.Empty(state.State!.Outbox);
 
-        state.State!.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingConfirmed, DateTimeOffset.UnixEpoch.AddMinutes(1), """{"n":2}""");
+        state.State!.AppendEvent(bookingId.ToString(), showId, IntegrationEventTypes.BookingConfirmed, DateTimeOffset.UnixEpoch.AddMinutes(1), """{"n":2}""");
         var confirmed = state.State!.Outbox.Single();
         await storage.WriteStateAsync(StateName, grainId, state);
 
         // A stale writer (another activation that read version 1) records nothing: its state write changed no row.
         var stale = new GrainState<BookingState>(new BookingState(), "1");
         stale.State!.EventSequence = 1;
-        stale.State.AppendEvent(bookingId.ToString(), IntegrationEventTypes.BookingExpired, DateTimeOffset.UnixEpoch, "{}");
+        stale.State.AppendEvent(bookingId.ToString(), showId, IntegrationEventTypes.BookingExpired, DateTimeOffset.UnixEpoch, "{}");
         await Assert.ThrowsAsync<InconsistentStateException>(() => storage.WriteStateAsync(StateName, grainId, stale));
         Assert.Single(stale.State.Outbox);
 
@@ -94,6 +95,7 @@ public sealed class OutboxStorageTests
         Assert.Equal(confirmed, events[1].Event with { Payload = confirmed.Payload });
         Assert.Equal("""{"n": 2}""", events[1].Event.Payload);
         Assert.All(events, e => Assert.Equal(bookingId.ToString(), e.Event.AggregateId));
+        Assert.All(events, e => Assert.Equal(showId, e.Event.EventId));
 
         // The stored state does not carry the recorded events: a reload finds an empty outbox and the sequence.
         var reloaded = new GrainState<BookingState>(new BookingState());

@@ -21,7 +21,6 @@ public sealed class StaleWriteTests
         {
             silo.AddAdoNetGrainStorage(ProviderNames.GrainState, o => (o.Invariant, o.ConnectionString) = ("Npgsql", connectionString));
             silo.AddMemoryGrainStorage(ProviderNames.PubSubStore);
-            silo.AddMemoryStreams(ProviderNames.BookingEvents);
             silo.UseInMemoryReminderService();
             silo.Services.AddTicketingGrainServices(new ConfigurationBuilder().Build());
         });

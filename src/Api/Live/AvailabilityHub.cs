@@ -6,6 +6,7 @@ using Orleans.Streams;
 using Ticketing.Api.Routing;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Grains.Events;
 
 namespace Ticketing.Api.Live;
 
@@ -90,7 +91,7 @@ public sealed partial class AvailabilityHub(IClusterClient cluster, SeatInventor
         private readonly CancellationTokenSource _stop = new();
         private Task? _started;
         private Task? _loop;
-        private StreamSubscriptionHandle<BookingEvent>? _subscription;
+        private StreamSubscriptionHandle<IntegrationEvent>? _subscription;
         private long _seq;
 
         public Guid EventId => layout.EventId;
@@ -138,8 +139,8 @@ public sealed partial class AvailabilityHub(IClusterClient cluster, SeatInventor
 
         private async Task SubscribeAsync()
         {
-            var stream = hub.Cluster.GetStreamProvider(ProviderNames.BookingEvents)
-                .GetStream<BookingEvent>(StreamId.Create(BookingStreams.Namespace, layout.EventId));
+            var stream = hub.Cluster.GetStreamProvider(ProviderNames.IntegrationEvents)
+                .GetStream<IntegrationEvent>(IntegrationEventStreams.SalesOf(layout.EventId));
             _subscription = await stream.SubscribeAsync((change, _) =>
             {
                 Apply(change);
@@ -174,12 +175,18 @@ public sealed partial class AvailabilityHub(IClusterClient cluster, SeatInventor
             }
         }
 
-        private void Apply(BookingEvent change)
+        /// <summary>A booking's transition, as the event log's stream delivers it, marks its seats (check-ins change none).</summary>
+        private void Apply(IntegrationEvent e)
         {
-            var status = change.Kind switch
+            if (!e.Type.StartsWith("booking.", StringComparison.Ordinal) || IntegrationEventPayloads.ReadBooking(e.Payload) is not { } change)
             {
-                BookingEventKind.BookingHeld => SeatStatus.Held,
-                BookingEventKind.BookingConfirmed => SeatStatus.Sold,
+                return;
+            }
+
+            var status = e.Type switch
+            {
+                IntegrationEventTypes.BookingHeld => SeatStatus.Held,
+                IntegrationEventTypes.BookingConfirmed => SeatStatus.Sold,
                 _ => SeatStatus.Free,
             };
             lock (_pendingSeats)

@@ -2,11 +2,9 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 using Ticketing.Grains;
-using Ticketing.Grains.Events;
 using Ticketing.Grains.Payments;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Payments;
-using Ticketing.Hosting.Streams;
 using Ticketing.Hosting.Tickets;
 
 namespace Ticketing.Hosting.Cluster;
@@ -14,15 +12,14 @@ namespace Ticketing.Hosting.Cluster;
 public static class GrainServicesExtensions
 {
     /// <summary>
-    /// What the grains need from their host besides storage: the business meters, the saga's timing, the booking
-    /// event publisher, and the payment gateway (the simulated provider, with its ledger, behind the resilience pipeline).
+    /// What the grains need from their host besides storage: the business meters, the saga's timing and the payment
+    /// gateway (the simulated provider, with its ledger, behind the resilience pipeline).
     /// </summary>
     public static IServiceCollection AddTicketingGrainServices(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddMetrics();
         services.AddSingleton<TicketingMetrics>();
         services.AddTicketKeys(configuration);
-        services.AddSingleton<IBookingEventPublisher, StreamBookingEventPublisher>();
         services.AddValidatedOptions<PaymentSagaOptions>(configuration, PaymentSagaOptions.SectionName);
         services.AddValidatedOptions<PaymentResilienceOptions>(configuration, PaymentResilienceOptions.SectionName);
         services.AddValidatedOptions<SimulatedPaymentOptions>(configuration, SimulatedPaymentOptions.SectionName);

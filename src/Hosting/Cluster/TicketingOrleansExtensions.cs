@@ -15,6 +15,7 @@ using Ticketing.Hosting.Events;
 using Ticketing.Hosting.Operations;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Storage;
+using Ticketing.Hosting.Streams;
 using Ticketing.Hosting.Webhooks;
 using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
@@ -59,7 +60,7 @@ public static class TicketingOrleansExtensions
         else
         {
             silo.UseLocalhostClustering(options.SiloPort, options.GatewayPort, serviceId: options.ServiceId, clusterId: options.ClusterId);
-            silo.AddTicketingInMemoryProviders(singleSilo: true);
+            silo.AddTicketingInMemoryProviders(singleSilo: true, configuration);
         }
 
         // Orleans' own settings pass through unchanged; Orleans validates them itself when the silo starts.
@@ -81,7 +82,7 @@ public static class TicketingOrleansExtensions
     /// embedded default) keeps grain state in a dictionary of its own, without Orleans' storage grains in between;
     /// several silos in one process (test clusters) share state through Orleans' memory storage grains.
     /// </summary>
-    public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo, bool singleSilo = false)
+    public static ISiloBuilder AddTicketingInMemoryProviders(this ISiloBuilder silo, bool singleSilo = false, IConfiguration? configuration = null)
     {
         var memoryStores = new List<string> { ProviderNames.PubSubStore };
         // Integration events in this process's memory; outbox events are recorded right after each state write.
@@ -108,15 +109,15 @@ public static class TicketingOrleansExtensions
                 storage.Configure<Serializer>((o, serializer) => o.GrainStorageSerializer = new OrleansGrainStorageSerializer(serializer)));
         }
 
-        silo.AddMemoryStreams(ProviderNames.BookingEvents);
+        silo.AddTicketingEventStreams(configuration);
         silo.UseInMemoryReminderService();
         return silo;
     }
 
     /// <summary>
     /// PostgreSQL: membership and reminders through the Orleans ADO.NET providers, grain state through the group-commit
-    /// provider (or, with Orleans:GrainStorage=AdoNet, the ADO.NET one). Booking events
-    /// still travel on memory streams (no durable Orleans stream provider is available); their subscriptions persist.
+    /// provider (or, with Orleans:GrainStorage=AdoNet, the ADO.NET one). Integration events
+    /// travel on the stream provider over the event log, whose checkpoints and subscriptions persist.
     /// </summary>
     public static ISiloBuilder AddTicketingPostgres(this ISiloBuilder silo, string connectionString, TicketingSiloOptions options, IConfiguration configuration)
     {
@@ -176,7 +177,7 @@ public static class TicketingOrleansExtensions
             o.Invariant = TicketingSiloOptions.PostgresInvariant;
             o.ConnectionString = connectionString;
         });
-        silo.AddMemoryStreams(ProviderNames.BookingEvents);
+        silo.AddTicketingEventStreams(configuration);
         return silo;
     }
 
@@ -261,7 +262,7 @@ public static class TicketingOrleansExtensions
         client.Services.AddPostgresEventLog(connectionString);
         client.Services.AddWebhookOptions(configuration);
         client.Services.AddEventSearch(configuration);
-        client.AddMemoryStreams(ProviderNames.BookingEvents);
+        client.AddTicketingEventStreams(configuration);
         if (configuration.GetValidatedOptions<DashboardCredentials>(DashboardCredentials.SectionName).Enabled)
         {
             client.AddDashboard();

@@ -15,14 +15,10 @@ namespace Ticketing.Hosting.Events;
 /// </summary>
 public sealed class PostgresIntegrationEventLog(NpgsqlDataSource dataSource) : IIntegrationEventLog
 {
-    private const string AppendSql =
-        "INSERT INTO ticketing_events (id, type, aggregate_id, sequence, occurred_at, payload) " +
-        "SELECT e.id, e.type, e.aggregate_id, e.sequence, e.occurred_at, e.payload::jsonb " +
-        "FROM unnest($1::uuid[], $2::text[], $3::text[], $4::bigint[], $5::timestamptz[], $6::text[]) " +
-        "WITH ORDINALITY AS e(id, type, aggregate_id, sequence, occurred_at, payload, n) ORDER BY e.n ON CONFLICT (id) DO NOTHING";
+    private static readonly string AppendSql = IntegrationEventRows.InsertSql(1);
 
     private const string ReadSql =
-        "SELECT tx, position, id, type, aggregate_id, sequence, occurred_at, payload::text FROM ticketing_events " +
+        "SELECT tx, position, id, type, aggregate_id, sequence, occurred_at, payload::text, event_id FROM ticketing_events " +
         "WHERE (tx, position) > ($1, $2) AND tx < pg_snapshot_xmin(pg_current_snapshot())::text::bigint " +
         "ORDER BY tx, position LIMIT $3";
 
@@ -45,12 +41,7 @@ public sealed class PostgresIntegrationEventLog(NpgsqlDataSource dataSource) : I
         }
 
         await using var command = dataSource.CreateCommand(AppendSql);
-        command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.Id).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.AggregateId).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray() });
-        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Payload).ToArray() });
+        IntegrationEventRows.AddParameters(command.Parameters, events);
         await command.ExecuteNonQueryAsync(cancellationToken);
     }
 
@@ -66,7 +57,7 @@ public sealed class PostgresIntegrationEventLog(NpgsqlDataSource dataSource) : I
         while (await reader.ReadAsync(cancellationToken))
         {
             var e = new IntegrationEvent(reader.GetGuid(2), reader.GetString(3), reader.GetFieldValue<DateTimeOffset>(6),
-                reader.GetString(4), reader.GetInt64(5), reader.GetString(7));
+                reader.GetString(4), reader.GetInt64(5), reader.GetString(7), reader.IsDBNull(8) ? Guid.Empty : reader.GetGuid(8));
             events.Add(new LoggedEvent(e, new LogCursor(reader.GetInt64(0), reader.GetInt64(1))));
         }
 

@@ -1,5 +1,6 @@
 using Npgsql;
 using Ticketing.Grains.Abstractions;
+using Ticketing.Hosting.Events;
 
 namespace Ticketing.Hosting.Notifications;
 
@@ -78,25 +79,12 @@ public sealed class PostgresNotificationLedger(NpgsqlDataSource dataSource) : IN
 {
     public const string ConsumerName = "notifications";
 
-    public async Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand("SELECT tx, position FROM ticketing_event_consumers WHERE consumer = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new LogCursor(reader.GetInt64(0), reader.GetInt64(1)) : LogCursor.Start;
-    }
+    private readonly PostgresLogConsumerCursors _cursors = new(dataSource);
 
-    public async Task SaveCursorAsync(LogCursor cursor, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "INSERT INTO ticketing_event_consumers (consumer, tx, position) VALUES ($1, $2, $3) ON CONFLICT (consumer) DO UPDATE " +
-            "SET tx = excluded.tx, position = excluded.position, updated_at = now() " +
-            "WHERE (ticketing_event_consumers.tx, ticketing_event_consumers.position) < (excluded.tx, excluded.position)");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Transaction });
-        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = cursor.Position });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
+    public async Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken) =>
+        await _cursors.GetAsync(ConsumerName, cancellationToken) ?? LogCursor.Start;
+
+    public Task SaveCursorAsync(LogCursor cursor, CancellationToken cancellationToken) => _cursors.SaveAsync(ConsumerName, cursor, cancellationToken);
 
     public async Task<bool> TryClaimAsync(Guid eventId, CancellationToken cancellationToken)
     {

@@ -8,6 +8,8 @@ using Orleans.Storage;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
 
+using Ticketing.Hosting.Events;
+
 namespace Ticketing.Hosting.Storage;
 
 /// <summary>Tuning of <see cref="PostgresGroupCommitGrainStorage"/>, from the "Orleans:GroupCommit" section.</summary>
@@ -50,21 +52,17 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
     // A write that carries outbox events records them in the same statement, and so in the same transaction, only if
     // the state row was written: a stale writer (no row) records nothing. An event id seen before is skipped.
-    private const string RecordEventsSql =
-        "recorded AS (INSERT INTO ticketing_events (id, type, aggregate_id, sequence, occurred_at, payload) " +
-        "SELECT e.id, e.type, e.aggregate_id, e.sequence, e.occurred_at, e.payload::jsonb FROM written CROSS JOIN " +
-        "unnest(${0}::uuid[], ${1}::text[], ${2}::text[], ${3}::bigint[], ${4}::timestamptz[], ${5}::text[]) " +
-        "WITH ORDINALITY AS e(id, type, aggregate_id, sequence, occurred_at, payload, n) ORDER BY e.n ON CONFLICT (id) DO NOTHING) " +
-        "SELECT version, NULL::bytea FROM written";
+    private static string RecordEventsSql(int first) =>
+        "recorded AS (" + IntegrationEventRows.InsertSql(first, from: "written") + ") SELECT version, NULL::bytea FROM written";
 
     private static readonly string InsertWithEventsSql =
         "WITH written AS (INSERT INTO ticketing_grain_state (service_id, grain_id, state_name, version, payload) VALUES ($1, $2, $3, 1, $4) " +
-        "ON CONFLICT DO NOTHING RETURNING version), " + string.Format(CultureInfo.InvariantCulture, RecordEventsSql, 5, 6, 7, 8, 9, 10);
+        "ON CONFLICT DO NOTHING RETURNING version), " + RecordEventsSql(5);
 
     private static readonly string UpdateWithEventsSql =
         "WITH written AS (UPDATE ticketing_grain_state SET version = version + 1, payload = $4, modified_at = now() " +
         "WHERE service_id = $1 AND grain_id = $2 AND state_name = $3 AND version = $5 RETURNING version), " +
-        string.Format(CultureInfo.InvariantCulture, RecordEventsSql, 6, 7, 8, 9, 10, 11);
+        RecordEventsSql(6);
 
     private readonly string _name;
     private readonly string _serviceId;
@@ -293,12 +291,7 @@ public sealed class PostgresGroupCommitGrainStorage : IGrainStorage, IAsyncDispo
 
             if (events is not null)
             {
-                command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = events.Select(e => e.Id).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Type).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.AggregateId).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter<long[]> { TypedValue = events.Select(e => e.Sequence).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter<DateTimeOffset[]> { TypedValue = events.Select(e => e.OccurredAt.ToUniversalTime()).ToArray() });
-                command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = events.Select(e => e.Payload).ToArray() });
+                IntegrationEventRows.AddParameters(command.Parameters, events);
             }
 
             return command;
