@@ -76,6 +76,7 @@ app.MapBookingsApi();
 app.MapQueueApi();
 app.MapLiveApi();
 app.MapTicketsApi();
+app.MapSalesApi();
 app.MapIntegrationEventApis();
 if (app.Environment.IsDevelopment())
 {

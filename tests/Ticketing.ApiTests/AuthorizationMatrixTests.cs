@@ -67,6 +67,7 @@ public sealed class AuthorizationMatrixTests(TicketingApiFactory factory) : ICla
         ["POST /api/events/{eventId:guid}/checkins/batch"] = new(f => Send(HttpMethod.Post, $"/api/events/{f.OnSale}/checkins/batch",
             new[] { new { code = "not-a-ticket", gate = "North-3", scannedAt = "2027-02-01T09:00:00Z", nonce = "n-1" } }), [401, 403, 403, 403, 403, 403, 200]),
         ["GET /api/events/{eventId:guid}/checkin-conflicts"] = new(f => Send(HttpMethod.Get, $"/api/events/{f.OnSale}/checkin-conflicts"), [401, 403, 403, 200, 403, 403, 200]),
+        ["GET /api/events/{eventId:guid}/sales"] = new(f => Send(HttpMethod.Get, $"/api/events/{f.OnSale}/sales"), [401, 403, 403, 200, 403, 403, 200]),
         ["POST /api/dev/tokens"] = new(_ => Send(HttpMethod.Post, "/api/dev/tokens", new { subject = "z@example.com", roles = new[] { "customer" } }),
             [200, 200, 200, 200, 200, 200, 200]),
         ["GET /api/feed/"] = new(_ => Send(HttpMethod.Get, "/api/feed"), [401, 403, 403, 403, 403, 403, 200]),

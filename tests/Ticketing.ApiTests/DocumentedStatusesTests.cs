@@ -258,6 +258,9 @@ public sealed class DocumentedStatusesTests(DocumentedStatusesTests.RecordingFac
 
         Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{ev.Id}/checkin-conflicts"));
         Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{unknown}/checkin-conflicts"));
+
+        Assert.Equal(HttpStatusCode.OK, await SendAsync(HttpMethod.Get, $"/api/events/{ev.Id}/sales"));
+        Assert.Equal(HttpStatusCode.NotFound, await SendAsync(HttpMethod.Get, $"/api/events/{unknown}/sales"));
     }
 
     private async Task ExerciseBookingsAsync()

@@ -7,21 +7,8 @@ using Ticketing.Api.Security;
 namespace Ticketing.ApiTests;
 
 /// <summary>The availability stream through real HTTP: holds arrive as changes, and Last-Event-ID resumes.</summary>
-public sealed class LiveAvailabilityTests(LiveAvailabilityTests.RealTimeApiFactory factory) : IClassFixture<LiveAvailabilityTests.RealTimeApiFactory>
+public sealed class LiveAvailabilityTests(RealTimeApiFactory factory) : IClassFixture<RealTimeApiFactory>
 {
-    /// <summary>
-    /// The API host on real time: the memory stream provider's pulling agents run on the grain clock, and a fake clock
-    /// that never moves would never deliver a booking event.
-    /// </summary>
-    public sealed class RealTimeApiFactory : TicketingApiFactory
-    {
-        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
-        {
-            base.ConfigureWebHost(builder);
-            builder.ConfigureServices(services => services.AddSingleton(TimeProvider.System));
-        }
-    }
-
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
 
     [Fact]

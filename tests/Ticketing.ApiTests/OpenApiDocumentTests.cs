@@ -46,7 +46,7 @@ public sealed class OpenApiDocumentTests(TicketingApiFactory factory) : IClassFi
         Assert.DoesNotContain("/api/ping", paths);
 
         var operations = document["paths"]!.AsObject().SelectMany(p => p.Value!.AsObject().Select(o => (Path: p.Key, Method: o.Key, Operation: o.Value!))).ToList();
-        Assert.Equal(31, operations.Count);
+        Assert.Equal(32, operations.Count);
         Assert.All(operations, o =>
         {
             Assert.False(string.IsNullOrWhiteSpace((string?)o.Operation["summary"]), $"{o.Method} {o.Path} has no summary");

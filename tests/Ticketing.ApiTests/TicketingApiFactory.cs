@@ -89,6 +89,19 @@ public class TicketingApiFactory : WebApplicationFactory<Program>
     }
 }
 
+/// <summary>
+/// The API host on real time: the stream provider's pulling agents run on the grain clock, and a fake clock that never
+/// moves would never deliver an event to live availability or the sales projection.
+/// </summary>
+public sealed class RealTimeApiFactory : TicketingApiFactory
+{
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        base.ConfigureWebHost(builder);
+        builder.ConfigureServices(services => services.AddSingleton(TimeProvider.System));
+    }
+}
+
 internal static class Api
 {
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
@@ -160,6 +173,18 @@ internal static class Api
         Assert.Equal((int)status, problem.GetProperty("status").GetInt32());
         Assert.False(string.IsNullOrWhiteSpace(problem.GetProperty("title").GetString()));
         return problem;
+    }
+
+    /// <summary>Waits until <paramref name="condition"/> holds: for what arrives by a message or a stream, normally in milliseconds.</summary>
+    public static async Task Eventually(Func<Task<bool>> condition)
+    {
+        // Plenty of time on a busy machine.
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (!await condition())
+        {
+            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 60 seconds.");
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Every section's counts add up to its capacity; returns the total held.</summary>

@@ -180,7 +180,7 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
     {
         var (ev, booking) = await PaidTicketsAsync();
         var before = await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list");
-        await Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list")).ValidCount == 2);
+        await Api.Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list")).ValidCount == 2);
         var listed = await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list");
 
         var cancelled = await _organizer.PostAsync($"/api/bookings/{booking.Id}/cancel", null);
@@ -190,7 +190,7 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
         Assert.Contains("revoked", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         await (await _organizer.GetAsync($"/api/tickets/{booking.Tickets[0].Id}/qr")).AssertProblemAsync(HttpStatusCode.Conflict);
 
-        await Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list?since={listed.Version}")).RevokedCount == 2);
+        await Api.Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list?since={listed.Version}")).RevokedCount == 2);
         var delta = await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list?since={listed.Version}");
         Assert.Equal((0, false, listed.Version), (delta.ValidCount, delta.Full, delta.Since));
         Assert.Equal(booking.Tickets.Select(t => t.Id).Order(), CheckinList.ReadIds(delta.Revoked));
@@ -201,7 +201,7 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
     public async Task The_offline_list_is_signed_with_the_published_key()
     {
         var (ev, booking) = await PaidTicketsAsync(3);
-        await Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list")).ValidCount == 3);
+        await Api.Eventually(async () => (await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list")).ValidCount == 3);
         var list = await _staff.GetAsync<CheckinListResponse>($"/api/events/{ev.Id}/checkin-list");
         var key = (await _staff.GetAsync<TicketKeysResponse>("/api/ticket-keys")).Keys.Single(k => k.Kid == list.KeyId);
 
@@ -278,17 +278,6 @@ public sealed class TicketsApiTests(TicketingApiFactory factory) : IClassFixture
     {
         Assert.True(Base64Url.TryDecode(base64Url, out var bytes));
         return bytes;
-    }
-
-    private static async Task Eventually(Func<Task<bool>> condition)
-    {
-        // A one-way message's delivery, given plenty of time on a busy machine; it normally takes milliseconds.
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (!await condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "The condition did not become true within 60 seconds.");
-            await Task.Delay(50);
-        }
     }
 
     private sealed class Signer(string keyId, ECDsa key) : ITicketSigner

@@ -123,7 +123,7 @@ public static class EventsApi
             return Problems.Invalid(errors);
         }
 
-        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        if (await EventOwnership.RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
         {
             return refusal;
         }
@@ -276,7 +276,7 @@ public static class EventsApi
     private static async Task<Results<Ok<EventResponse>, Accepted<EventResponse>, ProblemHttpResult>> CancelEvent(
         Guid eventId, ClaimsPrincipal user, IGrainFactory grains, SeatInventoryReader inventory)
     {
-        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        if (await EventOwnership.RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
         {
             return refusal;
         }
@@ -297,7 +297,7 @@ public static class EventsApi
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> RunCommand(
         Guid eventId, ClaimsPrincipal user, Func<IEventGrain, Task<EventCommandResult>> command, IGrainFactory grains, SeatInventoryReader inventory)
     {
-        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        if (await EventOwnership.RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
         {
             return refusal;
         }
@@ -306,20 +306,6 @@ public static class EventsApi
         return result.Event is { } details
             ? TypedResults.Ok(await WithAvailability(details, grains, inventory))
             : CommandProblem(result);
-    }
-
-    /// <summary>An event is changed by its organizer (or an admin): 404 when it does not exist, 403 when it is someone else's.</summary>
-    private static async Task<ProblemHttpResult?> RefuseUnlessOwnerAsync(Guid eventId, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        var details = await grains.GetGrain<IEventGrain>(eventId).GetDetails();
-        if (details is null)
-        {
-            return Problems.NotFound($"Event {eventId} does not exist.");
-        }
-
-        return user.IsAdmin() || (details.OwnerId is not null && details.OwnerId == user.SubjectId())
-            ? null
-            : Problems.Forbidden($"Event {eventId} belongs to another organizer.");
     }
 
     /// <summary>A draft is its organizer's (and an admin's) alone; anything published is public.</summary>

@@ -157,7 +157,7 @@ public static class TicketsApi
             return Problems.Invalid(errors);
         }
 
-        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        if (await EventOwnership.RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
         {
             return refusal;
         }
@@ -331,7 +331,7 @@ public static class TicketsApi
     private static async Task<Results<Ok<List<CheckinConflictResponse>>, ProblemHttpResult>> GetConflicts(
         Guid eventId, ClaimsPrincipal user, IGrainFactory grains)
     {
-        if (await RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
+        if (await EventOwnership.RefuseUnlessOwnerAsync(eventId, user, grains) is { } refusal)
         {
             return refusal;
         }
@@ -388,19 +388,6 @@ public static class TicketsApi
             : Problems.Forbidden($"You are not assigned as staff of event {eventId}: its organizer assigns staff.");
     }
 
-    /// <summary>The event's organizer (or an admin): 404 when it does not exist, 403 when it is someone else's.</summary>
-    private static async Task<ProblemHttpResult?> RefuseUnlessOwnerAsync(Guid eventId, ClaimsPrincipal user, IGrainFactory grains)
-    {
-        var details = await grains.GetGrain<IEventGrain>(eventId).GetDetails();
-        if (details is null)
-        {
-            return Problems.NotFound($"Event {eventId} does not exist.");
-        }
-
-        return user.IsAdmin() || (details.OwnerId is not null && details.OwnerId == user.SubjectId())
-            ? null
-            : Problems.Forbidden($"Event {eventId} belongs to another organizer.");
-    }
 }
 
 /// <summary>The offline check-in list as sent: compact and signed.</summary>
