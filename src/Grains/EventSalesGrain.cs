@@ -10,7 +10,8 @@ namespace Ticketing.Grains;
 /// The sales projection of one event: a consumer of the event's sales stream (implicitly subscribed, so it exists
 /// from the event's first booking without anyone registering it). Each batch the stream delivers is counted and stored
 /// before the delivery is acknowledged, so a stream queue's checkpoint never passes an event the stored tally lacks;
-/// after a restart the queue delivers again from its checkpoint and the tally skips what it has counted.
+/// after a restart the queue delivers again from its checkpoint and the tally skips what it has counted. (On a
+/// provider whose tokens are not log positions, such as the memory relay, every delivery counts.)
 /// </summary>
 [ImplicitStreamSubscription(IntegrationEventStreams.Sales)]
 public sealed class EventSalesGrain(
@@ -26,7 +27,7 @@ public sealed class EventSalesGrain(
         var counted = false;
         foreach (var item in items)
         {
-            counted |= state.State.Apply(item.Item, ((LogSequenceToken)item.Token).Cursor);
+            counted |= state.State.Apply(item.Item, (item.Token as LogSequenceToken)?.Cursor);
         }
 
         if (counted)

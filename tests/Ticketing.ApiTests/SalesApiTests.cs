@@ -56,3 +56,29 @@ public sealed class SalesApiTests(RealTimeApiFactory factory) : IClassFixture<Re
         Assert.Equal(HttpStatusCode.Forbidden, (await factory.CreateClient("buyer@example.com", "customer").GetAsync($"/api/events/{ev.Id}/sales")).StatusCode);
     }
 }
+
+/// <summary>The other stream provider setting: memory streams fed by the cluster's relay from the log.</summary>
+public sealed class MemoryRelaySalesTests(MemoryRelaySalesTests.MemoryStreamsFactory factory) : IClassFixture<MemoryRelaySalesTests.MemoryStreamsFactory>
+{
+    public sealed class MemoryStreamsFactory : RealTimeApiFactory
+    {
+        protected override void ConfigureWebHost(Microsoft.AspNetCore.Hosting.IWebHostBuilder builder)
+        {
+            base.ConfigureWebHost(builder);
+            builder.UseSetting("Orleans:EventStreams:Provider", "Memory");
+        }
+    }
+
+    [Fact]
+    public async Task The_relay_carries_the_log_to_memory_streams_and_the_projection_counts_from_them()
+    {
+        var organizer = factory.CreateClient();
+        var ev = await organizer.CreatePublishedEventAsync();
+        var held = await organizer.BookOkAsync(ev.Id, new { email = "a@example.com", section = "GA", quantity = 2 });
+        Assert.Equal(HttpStatusCode.OK, (await organizer.PostAsJsonAsync($"/api/bookings/{held.Id}/payment", new { paymentToken = "tok_visa" })).StatusCode);
+
+        await Api.Eventually(async () => (await organizer.GetAsync<EventSalesResponse>($"/api/events/{ev.Id}/sales")).EventsCounted >= 2);
+        var sales = await organizer.GetAsync<EventSalesResponse>($"/api/events/{ev.Id}/sales");
+        Assert.Equal((1, 1, 2, 2 * 29.00m), (sales.Bookings.Held, sales.Bookings.Confirmed, sales.SeatsSold, sales.Revenue));
+    }
+}

@@ -43,15 +43,22 @@ public sealed class SalesTally
 
     public LogCursor LastApplied => new(LastTransaction, LastPosition);
 
-    /// <summary>Counts <paramref name="e"/>, read at <paramref name="at"/>; false when it was counted before.</summary>
-    public bool Apply(IntegrationEvent e, LogCursor at)
+    /// <summary>
+    /// Counts <paramref name="e"/>, read at <paramref name="at"/>; false when it was counted before. Without a log
+    /// position (a provider that does not read the log) it always counts.
+    /// </summary>
+    public bool Apply(IntegrationEvent e, LogCursor? at)
     {
-        if (at.CompareTo(LastApplied) <= 0)
+        if (at is { } position)
         {
-            return false;
+            if (position.CompareTo(LastApplied) <= 0)
+            {
+                return false;
+            }
+
+            (LastTransaction, LastPosition) = (position.Transaction, position.Position);
         }
 
-        (LastTransaction, LastPosition) = (at.Transaction, at.Position);
         EventsApplied++;
         LastEventAt = e.OccurredAt;
         if (e.Type == IntegrationEventTypes.TicketCheckedIn)

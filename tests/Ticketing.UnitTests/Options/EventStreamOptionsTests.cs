@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Ticketing.Grains.Events;
 using Ticketing.Hosting.Options;
 using Ticketing.Hosting.Streams;
 using static Ticketing.UnitTests.OptionsValidation.OptionsStartupValidation;
@@ -30,14 +31,16 @@ public sealed class EventStreamOptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), options.PollInterval);
         Assert.Equal(TimeSpan.FromSeconds(1), options.CheckpointInterval);
         Assert.Equal(500, options.ReadBatch);
+        Assert.Equal(100, options.DeliveryBatch);
         Assert.Equal(4096, options.CacheSize);
     }
 
     [Fact]
     public void Set_values_are_read()
     {
-        var options = Settings(("Orleans:EventStreams:Queues", "8"), ("Orleans:EventStreams:PollInterval", "00:00:00.250"))
+        var options = Settings(("Orleans:EventStreams:Queues", "8"), ("Orleans:EventStreams:PollInterval", "00:00:00.250"), ("Orleans:EventStreams:Provider", "Memory"))
             .GetValidatedOptions<EventStreamOptions>(EventStreamOptions.SectionName);
+        Assert.Equal(EventStreamProviderKind.Memory, options.Provider);
         Assert.Equal(8, options.Queues);
         Assert.Equal(TimeSpan.FromMilliseconds(250), options.PollInterval);
     }
@@ -48,6 +51,7 @@ public sealed class EventStreamOptionsTests
     [InlineData("Orleans:EventStreams:PollInterval", "00:00:00")]
     [InlineData("Orleans:EventStreams:CheckpointInterval", "-00:00:01")]
     [InlineData("Orleans:EventStreams:ReadBatch", "0")]
+    [InlineData("Orleans:EventStreams:DeliveryBatch", "0")]
     [InlineData("Orleans:EventStreams:CacheSize", "10")]
     public void A_bad_value_fails_naming_its_key(string key, string value) => AssertOneFailureNaming(Read((key, value)), key);
 

@@ -1,15 +1,22 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace Ticketing.Hosting.Streams;
+namespace Ticketing.Grains.Events;
 
 /// <summary>Which Orleans stream provider carries the integration events to grain and client consumers.</summary>
 public enum EventStreamProviderKind
 {
     /// <summary>
-    /// Orleans persistent streams read straight from the integration event log (<see cref="EventLogQueueAdapterFactory"/>):
-    /// each queue's reader keeps a checkpoint where the log is kept, so consumers resume after restarts.
+    /// Orleans persistent streams read straight from the integration event log (EventLogQueueAdapterFactory in the
+    /// hosting library): each queue's reader keeps a checkpoint where the log is kept, so consumers resume after restarts.
     /// </summary>
     EventLog,
+
+    /// <summary>
+    /// Orleans memory streams, fed from the log by one relay per cluster (<see cref="EventStreamRelayGrain"/>), the way
+    /// any other provider (Event Hubs, where it exists) would be swapped in. The relay resumes from its stored place
+    /// in the log, but what was in the memory queues when a silo died is lost, and tokens are not log positions.
+    /// </summary>
+    Memory,
 }
 
 /// <summary>"Orleans:EventStreams": how integration events reach stream consumers (live availability, projections).</summary>
