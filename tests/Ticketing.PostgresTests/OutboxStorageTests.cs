@@ -93,7 +93,7 @@ public sealed class OutboxStorageTests
         Assert.Equal([IntegrationEventTypes.BookingHeld, IntegrationEventTypes.BookingConfirmed], events.Select(e => e.Event.Type));
         Assert.Equal([1L, 2L], events.Select(e => e.Event.Sequence));
         Assert.Equal(confirmed, events[1].Event with { Payload = confirmed.Payload });
-        Assert.Equal("""{"n": 2}""", events[1].Event.Payload);
+        Assert.Equal("""{"n":2}""", events[1].Event.Payload);
         Assert.All(events, e => Assert.Equal(bookingId.ToString(), e.Event.AggregateId));
         Assert.All(events, e => Assert.Equal(showId, e.Event.EventId));
 

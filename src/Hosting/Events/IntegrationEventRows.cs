@@ -18,7 +18,7 @@ internal static class IntegrationEventRows
     /// </summary>
     public static string InsertSql(int first, string? from = null) => string.Format(CultureInfo.InvariantCulture,
         "INSERT INTO ticketing_events (id, type, aggregate_id, sequence, occurred_at, payload, event_id) " +
-        "SELECT e.id, e.type, e.aggregate_id, e.sequence, e.occurred_at, e.payload::jsonb, nullif(e.event_id, '00000000-0000-0000-0000-000000000000') " +
+        "SELECT e.id, e.type, e.aggregate_id, e.sequence, e.occurred_at, e.payload::json, nullif(e.event_id, '00000000-0000-0000-0000-000000000000') " +
         "FROM {0}unnest(${1}::uuid[], ${2}::text[], ${3}::text[], ${4}::bigint[], ${5}::timestamptz[], ${6}::text[], ${7}::uuid[]) " +
         "WITH ORDINALITY AS e(id, type, aggregate_id, sequence, occurred_at, payload, event_id, n) ORDER BY e.n ON CONFLICT (id) DO NOTHING",
         from is null ? "" : from + " CROSS JOIN ", first, first + 1, first + 2, first + 3, first + 4, first + 5, first + 6);
