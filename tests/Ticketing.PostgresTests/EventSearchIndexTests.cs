@@ -7,7 +7,7 @@ using Ticketing.Hosting.Search;
 
 namespace Ticketing.PostgresTests;
 
-/// <summary>The PostgreSQL event search (tsvector, GIN, ts_rank) fed from the log through the projection.</summary>
+/// <summary>The PostgreSQL event search (tsvector, GIN, rank tiers by field, capped count) fed from the log through the projection.</summary>
 public sealed class EventSearchIndexTests
 {
     private static IntegrationEvent Change(Guid id, long sequence, string type, string name, string description, string venue, DateTimeOffset startsAt, string status, string owner = "olga") =>
