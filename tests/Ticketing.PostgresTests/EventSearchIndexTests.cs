@@ -110,12 +110,21 @@ public sealed class EventSearchIndexTests
         Assert.All(pages, p => Assert.Equal((EventSearchRank.CountLimit, false), (p.Total, p.TotalExact)));
         Assert.Equal(expected, pages.SelectMany(p => p.Items).Select(h => h.Event.Id));
 
+        // Two words: the names holding both ("Crowd Night") first, then the rest, where only name and description together do.
+        var twoWords = await AllPagesAsync(index, Query("crowd night", limit: 100));
+        Assert.Equal(expected, twoWords.SelectMany(p => p.Items).Select(h => h.Event.Id));
+        Assert.Equal([1f, 0f], twoWords.SelectMany(p => p.Items).Select(h => h.Rank).Distinct());
+
         // Under the limit the count is exact (a window of 100 hours holds a few hundred public matches).
         var window = await AllPagesAsync(index, Query("crowd", from: Base.AddHours(100), to: Base.AddHours(200), limit: 100));
         var inWindow = window.SelectMany(p => p.Items).ToList();
         Assert.All(window, p => Assert.Equal((inWindow.Count, true), (p.Total, p.TotalExact)));
         Assert.Equal(expected.Where(id => inWindow.Any(h => h.Event.Id == id)), inWindow.Select(h => h.Event.Id));
         Assert.All(inWindow, h => Assert.InRange(h.Event.StartsAt, Base.AddHours(100), Base.AddHours(200).AddTicks(-1)));
+
+        // An excluded word leaves none, however broad the rest.
+        Assert.Equal((0, true), await index.SearchAsync(Query("crowd -friends")) is var none ? (none.Total, none.TotalExact) : default);
+        Assert.Empty(none.Items);
 
         // Without words: soonest first, counted the same way; the organizer also sees its 120 drafts.
         var everything = await index.SearchAsync(Query(limit: 100) with { ViewerId = "olga" });

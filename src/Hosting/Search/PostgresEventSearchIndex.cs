@@ -81,28 +81,32 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
 
     public async Task<EventSearchPage> SearchAsync(EventSearchQuery query, CancellationToken cancellationToken = default)
     {
-        var (pageSql, countSql, parameters) = BuildSearch(query);
+        var search = BuildSearch(query);
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-        await using var batch = new NpgsqlBatch(connection);
-        foreach (var sql in new[] { pageSql, countSql })
+        var hits = new List<EventSearchHit>();
+        long counted = 0;
+        await using (var ranked = Command(connection, search.Ranked, search.Parameters))
+        await using (var reader = await ranked.ExecuteReaderAsync(cancellationToken))
         {
-            var command = new NpgsqlBatchCommand(sql);
-            command.Parameters.AddRange(parameters.Take(ParameterCount(sql)).Select(p => p.Clone()).ToArray());
-            batch.BatchCommands.Add(command);
+            while (await reader.ReadAsync(cancellationToken))
+            {
+                counted = reader.GetInt64(8);
+                if (!reader.IsDBNull(0))
+                {
+                    hits.Add(new EventSearchHit(ReadSummary(reader), reader.GetFloat(7)));
+                }
+            }
         }
 
-        var hits = new List<EventSearchHit>();
-        long counted;
-        await using (var reader = await batch.ExecuteReaderAsync(cancellationToken))
+        if (counted > EventSearchRank.CountLimit)
         {
+            hits.Clear();
+            await using var tiered = Command(connection, search.Tiered, search.Parameters);
+            await using var reader = await tiered.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 hits.Add(new EventSearchHit(ReadSummary(reader), reader.GetFloat(7)));
             }
-
-            await reader.NextResultAsync(cancellationToken);
-            await reader.ReadAsync(cancellationToken);
-            counted = reader.GetInt64(0);
         }
 
         var more = hits.Count > query.Limit;
@@ -111,17 +115,27 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
             counted <= EventSearchRank.CountLimit);
     }
 
+    private static NpgsqlCommand Command(NpgsqlConnection connection, string sql, List<NpgsqlParameter> parameters)
+    {
+        var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddRange(parameters.Take(ParameterCount(sql)).Select(p => p.Clone()).ToArray());
+        return command;
+    }
+
     /// <summary>
-    /// The two statements of a search (bench/search.sh sends the same ones). The page: one branch per rank tier
+    /// The statements of a search (bench/search.sh sends the same ones). First <c>Ranked</c>: up to
+    /// <see cref="EventSearchRank.CountLimit"/> + 1 matches with their ranks, their count and the page among them. If
+    /// that is every match (at most 1,000 rows: a few milliseconds, one short plan), it is the answer. Past the limit,
+    /// the count says "at least" and <c>Tiered</c> finds the page: one branch per rank tier
     /// (<see cref="EventSearchRank"/>), best first, each its matches in start-time order up to the page, under a
     /// UNION ALL that stops at the page. A tier is "these fields hold the query, those do not", which the per-field GIN
     /// indexes (migration 010) find; a broad tier is read in start-time order from ticketing_event_search_starts and
-    /// stops after the page, so no search ranks every match. (UNION ALL here is PostgreSQL's Append, which runs its
-    /// branches one after the other, in order, and only as far as the LIMIT asks; the branches' ranks are decreasing
-    /// and each branch is ordered, so the rows come out in (rank, start, id) order.) The count: the matches, counted up
-    /// to <see cref="EventSearchRank.CountLimit"/> + 1.
+    /// stops after the page, so no search ranks or visits every match. (UNION ALL here is PostgreSQL's Append, which
+    /// runs its branches one after the other, in order, and only as far as the LIMIT asks; the branches' ranks
+    /// decrease and each branch is ordered, so the rows come out in (rank, start, id) order.) Both give the same order,
+    /// so a search may page from one into the other.
     /// </summary>
-    internal static (string Page, string Count, List<NpgsqlParameter> Parameters) BuildSearch(EventSearchQuery query)
+    internal static (string Ranked, string Tiered, List<NpgsqlParameter> Parameters) BuildSearch(EventSearchQuery query)
     {
         var parameters = new List<NpgsqlParameter>();
         string Parameter(object value, NpgsqlDbType type)
@@ -155,10 +169,27 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         }
 
         const string Columns = "event_id, name, venue, starts_at, status, created_at, owner_id";
-        var count = $"SELECT count(*) FROM (SELECT FROM ticketing_event_search WHERE {(words is null ? "TRUE" : $"document @@ {words}")}{filters} " +
-            $"LIMIT {EventSearchRank.CountLimit + 1}) AS matches";
-
+        var matches = $"{(words is null ? "TRUE" : $"document @@ {words}")}{filters}";
         var limit = query.Limit + 1;
+        // The cursor's start and id serve both page statements, its rank only the ranked one (tiers are picked by rank here).
+        var (afterKey, afterRank) = ("", "");
+        if (query.After is { } c)
+        {
+            var (s, i) = (Parameter(c.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz), Parameter(c.EventId, NpgsqlDbType.Uuid));
+            afterKey = $" AND (starts_at, event_id) > ({s}, {i})";
+            var r = Parameter(c.Rank, NpgsqlDbType.Real);
+            afterRank = $" AND (rank < {r} OR (rank = {r}{afterKey}))";
+        }
+
+        var rankOf = words is null ? "0::real"
+            : $"(CASE WHEN name_doc @@ {words} THEN 10 ELSE 0 END + CASE WHEN venue_doc @@ {words} THEN 4 ELSE 0 END " +
+                $"+ CASE WHEN description_doc @@ {words} THEN 2 ELSE 0 END)::real / 10::real";
+        // Up to 1,001 matches with their ranks, visited once: their count, and the page among them (right when they are all).
+        var ranked = $"WITH matches AS MATERIALIZED (SELECT {Columns}, {rankOf} AS rank FROM ticketing_event_search WHERE {matches} " +
+            $"LIMIT {EventSearchRank.CountLimit + 1}) SELECT page.*, counted.count FROM (SELECT count(*) FROM matches) AS counted " +
+            $"LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE{afterRank} ORDER BY rank DESC, starts_at, event_id LIMIT {limit}) AS page ON TRUE " +
+            "ORDER BY page.rank DESC, page.starts_at, page.event_id";
+
         var tiers = words is null ? [(Condition: "TRUE", Rank: EventSearchRank.Of(false, false, false))] : EventSearchRank.Tiers.Select(t => (
             // A field that holds the query makes the whole document hold it, unless the query excludes a word (websearch's
             // -word, '!' in the tsquery): then the document is checked too. The check folds away when the query is planned.
@@ -173,28 +204,19 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         var branches = new List<string>();
         foreach (var (condition, rank) in tiers)
         {
-            var after = "";
-            if (query.After is { } c)
+            if (query.After is { } a && rank > a.Rank)
             {
-                if (rank > c.Rank)
-                {
-                    continue;
-                }
-
-                if (rank == c.Rank)
-                {
-                    after = $" AND (starts_at, event_id) > ({Parameter(c.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz)}, {Parameter(c.EventId, NpgsqlDbType.Uuid)})";
-                }
+                continue;
             }
 
             branches.Add($"(SELECT {Columns}, {rank.ToString("R", CultureInfo.InvariantCulture)}::real AS rank FROM ticketing_event_search " +
-                $"WHERE {condition}{filters}{after} ORDER BY starts_at, event_id LIMIT {limit})");
+                $"WHERE {condition}{filters}{(query.After?.Rank == rank ? afterKey : "")} ORDER BY starts_at, event_id LIMIT {limit})");
         }
 
-        var page = branches.Count == 0
+        var tiered = branches.Count == 0
             ? $"SELECT {Columns}, 0::real AS rank FROM ticketing_event_search WHERE FALSE"
             : $"SELECT {Columns}, rank FROM ({string.Join(" UNION ALL ", branches)}) AS tiers LIMIT {limit}";
-        return (page, count, parameters);
+        return (ranked, tiered, parameters);
     }
 
     /// <summary>How many of the positional parameters ($1, $2, …) a statement uses: they are numbered in order of use.</summary>

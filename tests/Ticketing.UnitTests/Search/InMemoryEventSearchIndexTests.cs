@@ -91,6 +91,11 @@ public sealed class InMemoryEventSearchIndexTests
         Assert.All(pages, p => Assert.Equal((EventSearchRank.CountLimit, false), (p.Total, p.TotalExact)));
         Assert.Equal(expected, pages.SelectMany(p => p.Items).Select(h => h.Event.Id));
 
+        // Two words: the names holding both ("Crowd Night") first, then the rest, where only name and description together do.
+        var twoWords = await AllPagesAsync(index, Query("crowd night", limit: 100));
+        Assert.Equal(expected, twoWords.SelectMany(p => p.Items).Select(h => h.Event.Id));
+        Assert.Equal([1f, 0f], twoWords.SelectMany(p => p.Items).Select(h => h.Rank).Distinct());
+
         var window = await AllPagesAsync(index, Query("crowd", from: Base.AddHours(100), to: Base.AddHours(200), limit: 100));
         var inWindow = window.SelectMany(p => p.Items).ToList();
         Assert.All(window, p => Assert.Equal((inWindow.Count, true), (p.Total, p.TotalExact)));
