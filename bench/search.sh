@@ -39,8 +39,8 @@ VACUUM ANALYZE ticketing_event_search;
 SQL
 
 # The statements of PostgresEventSearchIndex.BuildSearch for an anonymous caller, first page of 20 (21 asked), as
-# SearchAsync sends them: up to 1,001 matches ranked, counted and paged, which is the answer if there are 1,000 or
-# fewer; else the tiered page (one branch per rank tier, EventSearchRank.Tiers: name, venue, description hold the
+# SearchAsync sends them: up to 1,001 matches (3,001 for several words) ranked, counted and paged, which is the
+# answer if that is all of them; else the tiered page (one branch per rank tier, EventSearchRank.Tiers: name, venue, description hold the
 # query). $1 the words, $2 the filters.
 query() {
   local words="websearch_to_tsquery('simple', $1)" filters="$2 AND status <> 'Draft'" branches="" tier n v d rank condition
@@ -55,8 +55,8 @@ query() {
   done
   local columns="event_id, name, venue, starts_at, status, created_at, owner_id"
   local rank_of="(CASE WHEN name_doc @@ $words THEN 10 ELSE 0 END + CASE WHEN venue_doc @@ $words THEN 4 ELSE 0 END + CASE WHEN description_doc @@ $words THEN 2 ELSE 0 END)::real / 10::real"
-  echo "WITH matches AS MATERIALIZED (SELECT $columns, $rank_of AS rank FROM ticketing_event_search WHERE document @@ $words$filters LIMIT 1001) SELECT page.*, counted.count FROM (SELECT count(*) FROM matches) AS counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE ORDER BY rank DESC, starts_at, event_id LIMIT 21) AS page ON TRUE ORDER BY page.rank DESC, page.starts_at, page.event_id \\aset"
-  echo '\if :count > 1000'
+  echo "WITH matches AS MATERIALIZED (SELECT $columns, $rank_of AS rank FROM ticketing_event_search WHERE document @@ $words$filters LIMIT (CASE WHEN numnode($words) = 1 THEN 1000 ELSE 3000 END) + 1) SELECT page.*, counted.count, (CASE WHEN numnode($words) = 1 THEN 1000 ELSE 3000 END) AS ranked_up_to FROM (SELECT count(*) FROM matches) AS counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE ORDER BY rank DESC, starts_at, event_id LIMIT 21) AS page ON TRUE ORDER BY page.rank DESC, page.starts_at, page.event_id \\aset"
+  echo '\if :count > :ranked_up_to'
   echo "SELECT $columns, rank FROM ($branches) AS tiers LIMIT 21;"
   echo '\endif'
 }

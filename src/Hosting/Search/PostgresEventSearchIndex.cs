@@ -20,6 +20,11 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
 {
     public const string ConsumerName = "event-search";
 
+    /// <summary>Up to this many matches a search ranks them all in one pass; past it, it reads the rank tiers. At least <see cref="EventSearchRank.CountLimit"/>.</summary>
+    private const int RankAllLimit = EventSearchRank.CountLimit;
+
+    private const int RankAllLimitSeveralWords = 3 * EventSearchRank.CountLimit;
+
     private const string UpsertSql =
         "INSERT INTO ticketing_event_search (event_id, name, description, venue, starts_at, status, owner_id, created_at, listed, sequence) " +
         "VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) ON CONFLICT (event_id) DO UPDATE SET name = excluded.name, " +
@@ -85,12 +90,13 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
         var hits = new List<EventSearchHit>();
         long counted = 0;
+        var complete = true;
         await using (var ranked = Command(connection, search.Ranked, search.Parameters))
         await using (var reader = await ranked.ExecuteReaderAsync(cancellationToken))
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                counted = reader.GetInt64(8);
+                (counted, complete) = (reader.GetInt64(8), reader.GetInt64(8) <= reader.GetInt32(9));
                 if (!reader.IsDBNull(0))
                 {
                     hits.Add(new EventSearchHit(ReadSummary(reader), reader.GetFloat(7)));
@@ -98,7 +104,7 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
             }
         }
 
-        if (counted > EventSearchRank.CountLimit)
+        if (!complete)
         {
             hits.Clear();
             await using var tiered = Command(connection, search.Tiered, search.Parameters);
@@ -123,10 +129,10 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
     }
 
     /// <summary>
-    /// The statements of a search (bench/search.sh sends the same ones). First <c>Ranked</c>: up to
-    /// <see cref="EventSearchRank.CountLimit"/> + 1 matches with their ranks, their count and the page among them. If
-    /// that is every match (at most 1,000 rows: a few milliseconds, one short plan), it is the answer. Past the limit,
-    /// the count says "at least" and <c>Tiered</c> finds the page: one branch per rank tier
+    /// The statements of a search (bench/search.sh sends the same ones). First <c>Ranked</c>: up to 1,001 matches
+    /// (3,001 for several words) with their ranks, their count and the page among them. If that is every match (a few
+    /// milliseconds, one short plan), it is the answer. Past that, the count says "at least 1,000" and <c>Tiered</c>
+    /// finds the page: one branch per rank tier
     /// (<see cref="EventSearchRank"/>), best first, each its matches in start-time order up to the page, under a
     /// UNION ALL that stops at the page. A tier is "these fields hold the query, those do not", which the per-field GIN
     /// indexes (migration 010) find; a broad tier is read in start-time order from ticketing_event_search_starts and
@@ -184,9 +190,12 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         var rankOf = words is null ? "0::real"
             : $"(CASE WHEN name_doc @@ {words} THEN 10 ELSE 0 END + CASE WHEN venue_doc @@ {words} THEN 4 ELSE 0 END " +
                 $"+ CASE WHEN description_doc @@ {words} THEN 2 ELSE 0 END)::real / 10::real";
-        // Up to 1,001 matches with their ranks, visited once: their count, and the page among them (right when they are all).
+        // Up to ranked_up_to + 1 matches with their ranks, visited once: their count, and the page among them when they are
+        // all (count <= ranked_up_to). Several words read 3,000: the planner estimates a tier of several words as if they never went together,
+        // so a tier of a common pair (2,000 events) would be sorted after visiting it anyway; one word's estimate is right.
+        var rankAll = words is null ? $"{RankAllLimit}" : $"(CASE WHEN numnode({words}) = 1 THEN {RankAllLimit} ELSE {RankAllLimitSeveralWords} END)";
         var ranked = $"WITH matches AS MATERIALIZED (SELECT {Columns}, {rankOf} AS rank FROM ticketing_event_search WHERE {matches} " +
-            $"LIMIT {EventSearchRank.CountLimit + 1}) SELECT page.*, counted.count FROM (SELECT count(*) FROM matches) AS counted " +
+            $"LIMIT {rankAll} + 1) SELECT page.*, counted.count, {rankAll} AS ranked_up_to FROM (SELECT count(*) FROM matches) AS counted " +
             $"LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE{afterRank} ORDER BY rank DESC, starts_at, event_id LIMIT {limit}) AS page ON TRUE " +
             "ORDER BY page.rank DESC, page.starts_at, page.event_id";
 
