@@ -107,6 +107,20 @@ public sealed class EventSearchApiTests(TicketingApiFactory factory) : IClassFix
         Assert.NotNull(first.Next);
     }
 
+    [Fact]
+    public async Task The_total_says_whether_it_counts_every_match()
+    {
+        var tag = Tag();
+        var inName = await CreateAsync(Event($"{tag} Gala", "Songs", "Hall", "2027-07-02T19:00:00Z"), publish: true);
+        var inVenue = await CreateAsync(Event("Gala", "Songs", $"{tag} Hall", "2027-07-01T19:00:00Z"), publish: true);
+
+        // Under the count limit (1000) every match is counted: totalExact is true, in the JSON as sent.
+        using var json = System.Text.Json.JsonDocument.Parse(await _public.GetStringAsync($"/api/events?q={tag}"));
+        Assert.Equal(2, json.RootElement.GetProperty("total").GetInt32());
+        Assert.True(json.RootElement.GetProperty("totalExact").GetBoolean());
+        Assert.Equal([inName.ToString(), inVenue.ToString()], json.RootElement.GetProperty("items").EnumerateArray().Select(e => e.GetProperty("id").GetString()));
+    }
+
     [Theory]
     [InlineData("q=x&page=2", "page")]
     [InlineData("cursor=nonsense", "cursor")]

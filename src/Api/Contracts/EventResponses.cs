@@ -69,9 +69,11 @@ public sealed record EventSummaryResponse(Guid Id, string Name, string Venue, Da
 
 /// <summary>
 /// One page of events. Page-numbered listing: Page and PageSize as asked. Search (q, from, to, venue, cursor, limit):
-/// Page is 0, PageSize the limit, and Next the cursor of the following page (null after the last).
+/// Page is 0, PageSize the limit, and Next the cursor of the following page (null after the last). Total counts the
+/// matches; a search counts at most <see cref="Ticketing.Hosting.Search.EventSearchRank.CountLimit"/> of them, and when
+/// there are more TotalExact is false and Total means "at least Total".
 /// </summary>
-public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total, string? Next = null);
+public sealed record EventListResponse(IReadOnlyList<EventSummaryResponse> Items, int Page, int PageSize, int Total, string? Next = null, bool TotalExact = true);
 
 public sealed record SeatResponse(string Id, int Row, int Number, SeatStatus Status);
 

@@ -39,9 +39,10 @@ public static class EventsApi
             .WithDescription($"The events the caller may see (drafts only to their organizer) and how many match. Without search parameters: page " +
                 $"`page` of `pageSize` (1 to {MaxPageSize}) events, oldest first. With any of q, from, to, venue, cursor or limit: a search. q: words " +
                 "that must all occur in the name, venue or description (whole words, any case; \"quoted phrases\" and -exclusions work); the best " +
-                "matches (name over venue over description) come first, then the soonest. from (inclusive) and to (exclusive) bound the start time; " +
+                "matches come first (the query held by the name, over the venue, over the description; by several fields together last), then the soonest. from (inclusive) and to (exclusive) bound the start time; " +
                 $"venue matches the venue exactly, in any case. limit (1 to {MaxPageSize}, default 20) events per page; `next` is the cursor of the " +
-                "following page (pass it as cursor, with the same parameters), null after the last. The catalogue is a projection of the " +
+                "following page (pass it as cursor, with the same parameters), null after the last. total counts the matches up to " +
+                $"{EventSearchRank.CountLimit}: past that it is {EventSearchRank.CountLimit} and totalExact is false (\"at least\"). The catalogue is a projection of the " +
                 "integration event log: a change is seen once its write is in the log.")
             .ProducesProblems(StatusCodes.Status400BadRequest);
 
@@ -209,7 +210,7 @@ public static class EventsApi
         var size = limit ?? 20;
         var found = await index.SearchAsync(
             new EventSearchQuery(string.IsNullOrWhiteSpace(q) ? null : q, from, to, venue, user.SubjectId(), user.IsAdmin(), after, size), cancellationToken);
-        return TypedResults.Ok(new EventListResponse(found.Items.Select(h => EventSummaryResponse.From(h.Event)).ToList(), 0, size, found.Total, found.Next?.Encode()));
+        return TypedResults.Ok(new EventListResponse(found.Items.Select(h => EventSummaryResponse.From(h.Event)).ToList(), 0, size, found.Total, found.Next?.Encode(), found.TotalExact));
     }
 
     private static async Task<Results<Ok<EventResponse>, ProblemHttpResult>> GetEvent(

@@ -6,8 +6,9 @@ namespace Ticketing.Hosting.Search;
 
 /// <summary>
 /// The embedded default's event search: the projection in this process's memory (rebuilt from the in-memory log,
-/// so lost with it on restart). Words match whole words, case-insensitively; a match in the name weighs 1, in the
-/// venue 0.4, in the description 0.2 (as PostgreSQL's default weights of A, B and C).
+/// so lost with it on restart). Words match whole words, case-insensitively, and rank as on PostgreSQL
+/// (<see cref="EventSearchRank"/>: by the fields that hold every word); matches are counted up to
+/// <see cref="EventSearchRank.CountLimit"/>, as there.
 /// </summary>
 public sealed class InMemoryEventSearchIndex : IEventSearchIndex
 {
@@ -67,13 +68,15 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
                 .Where(e => query.To is not { } to || e.Summary.StartsAt < to)
                 .Where(e => query.Venue is not { } venue || string.Equals(e.Summary.Venue, venue, StringComparison.OrdinalIgnoreCase))
                 .Where(e => words.All(w => e.Name.Contains(w) || e.Venue.Contains(w) || e.Description.Contains(w)))
-                .Select(e => new EventSearchHit(e.Summary, words.Sum(w => (e.Name.Contains(w) ? 1f : 0f) + (e.Venue.Contains(w) ? 0.4f : 0f) + (e.Description.Contains(w) ? 0.2f : 0f))))
+                .Select(e => new EventSearchHit(e.Summary, words.Count == 0 ? EventSearchRank.Of(false, false, false)
+                    : EventSearchRank.Of(e.Name.IsSupersetOf(words), e.Venue.IsSupersetOf(words), e.Description.IsSupersetOf(words))))
                 .OrderByDescending(h => h.Rank).ThenBy(h => h.Event.StartsAt).ThenBy(h => h.Event.Id)
                 .ToList();
             var page = matches.Where(h => query.After is not { } c || IsAfter(h, c)).Take(query.Limit + 1).ToList();
             var more = page.Count > query.Limit;
             page = page.Take(query.Limit).ToList();
-            return Task.FromResult(new EventSearchPage(page, matches.Count, more ? SearchCursor.After(page[^1]) : null));
+            return Task.FromResult(new EventSearchPage(page, Math.Min(matches.Count, EventSearchRank.CountLimit), more ? SearchCursor.After(page[^1]) : null,
+                matches.Count <= EventSearchRank.CountLimit));
         }
     }
 
