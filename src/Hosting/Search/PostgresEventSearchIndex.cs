@@ -5,6 +5,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Events;
+using Ticketing.Hosting.Events;
 
 namespace Ticketing.Hosting.Search;
 
@@ -31,18 +32,10 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         "description = excluded.description, venue = excluded.venue, starts_at = excluded.starts_at, status = excluded.status, " +
         "owner_id = excluded.owner_id, sequence = excluded.sequence WHERE ticketing_event_search.sequence < excluded.sequence";
 
-    private const string CursorSql =
-        "INSERT INTO ticketing_event_consumers (consumer, tx, position) VALUES ($1, $2, $3) ON CONFLICT (consumer) DO UPDATE " +
-        "SET tx = excluded.tx, position = excluded.position, updated_at = now() " +
-        "WHERE (ticketing_event_consumers.tx, ticketing_event_consumers.position) < (excluded.tx, excluded.position)";
+    private readonly PostgresLogConsumerCursors _cursors = new(dataSource);
 
-    public async Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken = default)
-    {
-        await using var command = dataSource.CreateCommand("SELECT tx, position FROM ticketing_event_consumers WHERE consumer = $1");
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        return await reader.ReadAsync(cancellationToken) ? new LogCursor(reader.GetInt64(0), reader.GetInt64(1)) : LogCursor.Start;
-    }
+    public async Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken = default) =>
+        await _cursors.GetAsync(ConsumerName, cancellationToken) ?? LogCursor.Start;
 
     public async Task ApplyAsync(IReadOnlyList<LoggedEvent> events, CancellationToken cancellationToken = default)
     {
@@ -75,10 +68,9 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
             batch.BatchCommands.Add(upsert);
         }
 
-        var cursor = new NpgsqlBatchCommand(CursorSql);
-        cursor.Parameters.Add(new NpgsqlParameter<string> { TypedValue = ConsumerName });
-        cursor.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events[^1].Cursor.Transaction });
-        cursor.Parameters.Add(new NpgsqlParameter<long> { TypedValue = events[^1].Cursor.Position });
+        // The cursor moves in the transaction that applies the events.
+        var cursor = new NpgsqlBatchCommand(PostgresLogConsumerCursors.SaveSql);
+        PostgresLogConsumerCursors.AddSaveParameters(cursor.Parameters, ConsumerName, events[^1].Cursor);
         batch.BatchCommands.Add(cursor);
         await batch.ExecuteNonQueryAsync(cancellationToken);
         await transaction.CommitAsync(cancellationToken);
