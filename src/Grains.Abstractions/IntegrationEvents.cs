@@ -158,3 +158,14 @@ public interface IIntegrationEventLog
     /// <summary>The cursor after the last event a reader could be served now: where a new consumer starts.</summary>
     Task<LogCursor> GetEndAsync(CancellationToken cancellationToken = default);
 }
+
+/// <summary>
+/// Copies the integration event log onto a stream provider that does not read the log itself (keyed by the provider's
+/// name): one per cluster, so each event is published once. Every silo wakes it now and then; it keeps itself running.
+/// </summary>
+[Alias("IEventStreamRelayGrain")]
+public interface IEventStreamRelayGrain : IGrainWithStringKey
+{
+    [Alias("Wake")]
+    Task Wake();
+}

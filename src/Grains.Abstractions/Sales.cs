@@ -33,14 +33,3 @@ public interface IEventSalesGrain : IGrainWithGuidKey
     [Alias("Get")]
     Task<EventSales> Get();
 }
-
-/// <summary>
-/// Copies the integration event log onto a stream provider that does not read the log itself (keyed by the provider's
-/// name): one per cluster, so each event is published once. Every silo wakes it now and then; it keeps itself running.
-/// </summary>
-[Alias("IEventStreamRelayGrain")]
-public interface IEventStreamRelayGrain : IGrainWithStringKey
-{
-    [Alias("Wake")]
-    Task Wake();
-}
