@@ -1,63 +1,13 @@
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Events;
 using Ticketing.Hosting.Search;
+using static Ticketing.Tests.Shared.SearchScenarios;
 
 namespace Ticketing.UnitTests.Search;
 
 /// <summary>The embedded event search ranks, counts and pages as the PostgreSQL one does (EventSearchIndexTests there).</summary>
 public sealed class InMemoryEventSearchIndexTests
 {
-    private static readonly DateTimeOffset Base = new(2027, 3, 1, 18, 0, 0, TimeSpan.Zero);
-
-    private static LoggedEvent Logged(long position, Guid id, string name, string description, string venue, DateTimeOffset startsAt, string status = "OnSale") =>
-        new(IntegrationEvent.Create(IntegrationEventTypes.EventPublished, DateTimeOffset.UnixEpoch, id.ToString(), 1, System.Text.Json.JsonSerializer.Serialize(
-            new EventPayload(id, name, description, venue, startsAt, status, "olga", DateTimeOffset.UnixEpoch), IntegrationEventPayloads.Json)), new LogCursor(1, position));
-
-    /// <summary>Five events holding "zephyr" in different fields, one holding "zephyr" and "gala" only across fields.</summary>
-    private static (List<LoggedEvent> Events, Guid AllFields, Guid Name, Guid VenueDescription, Guid Venue, Guid Description) RankScenario()
-    {
-        var (all, name, venueDescription, venue, description) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
-        // The later the start, the better the fields: the order comes from the rank, not the date.
-        return ([
-            Logged(1, description, "Spring Gala", "A zephyr from the sea", "Hall", Base),
-            Logged(2, venue, "Spring Gala", "Quiet", "Zephyr Dome", Base.AddDays(1)),
-            Logged(3, venueDescription, "Autumn Fair", "Zephyr songs", "Zephyr Dome", Base.AddDays(2)),
-            Logged(4, name, "Zephyr Gala", "Quiet", "Hall", Base.AddDays(3)),
-            Logged(5, all, "Zephyr Night", "Zephyr songs", "Zephyr Dome", Base.AddDays(4)),
-        ], all, name, venueDescription, venue, description);
-    }
-
-    /// <summary>
-    /// 3,400 events holding "crowd" (every 10th a draft, so 3,060 public: past the count limit, and past the 3,000
-    /// matches up to which PostgreSQL ranks all of a search of several words): every 50th in its name too; start times
-    /// shared by events, so that the id breaks ties.
-    /// </summary>
-    private static List<LoggedEvent> CrowdScenario() =>
-        [.. Enumerable.Range(0, 3400).Select(i => Logged(100 + i, Guid.NewGuid(), i % 50 == 1 ? $"Crowd Night {i}" : $"Night {i}", "A crowd of friends", "Hall",
-            Base.AddHours(i * 7 % 600), i % 10 == 0 ? "Draft" : "OnSale"))];
-
-    /// <summary>The order a search must give: rank (fields holding "crowd"), then start, then id; drafts hidden.</summary>
-    private static List<Guid> ExpectedCrowdOrder(List<LoggedEvent> events) =>
-        [.. events.Select(e => System.Text.Json.JsonSerializer.Deserialize<EventPayload>(e.Event.Payload, IntegrationEventPayloads.Json)!)
-            .Where(p => p.Status != "Draft")
-            .OrderByDescending(p => p.Name.StartsWith("Crowd", StringComparison.Ordinal)).ThenBy(p => p.StartsAt).ThenBy(p => p.EventId)
-            .Select(p => p.EventId)];
-
-    private static async Task<List<EventSearchPage>> AllPagesAsync(IEventSearchIndex index, EventSearchQuery query)
-    {
-        var pages = new List<EventSearchPage>();
-        SearchCursor? cursor = null;
-        do
-        {
-            var page = await index.SearchAsync(query with { After = cursor });
-            pages.Add(page);
-            cursor = page.Next;
-        }
-        while (cursor is not null);
-
-        return pages;
-    }
-
     private static EventSearchQuery Query(string? words = null, DateTimeOffset? from = null, DateTimeOffset? to = null, int limit = 20) =>
         new(words, from, to, null, null, false, null, limit);
 
