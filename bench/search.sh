@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Event search on PostgreSQL with 100,000 events: fills ticketing_event_search (migrations 008 and 010) in a fresh
+# Event search on PostgreSQL with 100,000 events: fills ticketing_event_search (migrations 008 to 011) in a fresh
 # database with generated events (names, descriptions and venues from small vocabularies, 10% drafts, start times
 # over a year), then runs the statements PostgresEventSearchIndex sends for a public search (the page and the capped
 # count, one pgbench transaction), with pgbench, and prints the latency percentiles per kind of search. SQL-level: the
@@ -15,7 +15,7 @@ psql_cs=$(printf '%s' "$ConnectionStrings__Ticketing" | sed -E 's/Host=/host=/I;
 work=$(mktemp -d)
 trap 'rm -rf "$work"; psql "$psql_cs dbname=postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true' EXIT
 psql "$psql_cs dbname=postgres" -qc "CREATE DATABASE $database" >/dev/null
-for migration in 008_integration_events 010_event_search_fields; do
+for migration in 008_integration_events 010_event_search_fields 011_event_search_terms; do
   psql "$psql_cs dbname=$database" -q -v ON_ERROR_STOP=1 -f "$root/src/Hosting/Schema/$migration.sql" >/dev/null
 done
 
@@ -36,33 +36,25 @@ SELECT gen_random_uuid(),
        'organizer' || (i % 200), now(), i, 2
 FROM generate_series(1, 100000) AS i;
 VACUUM ANALYZE ticketing_event_search;
+VACUUM ANALYZE ticketing_event_search_terms;
 SQL
 
 # The statements of PostgresEventSearchIndex.BuildSearch for an anonymous caller, first page of 20 (21 asked), as
-# SearchAsync sends them: up to 1,001 matches (3,001 for several words) ranked, counted and paged, which is the
-# answer if that is all of them; else the tiered page (one branch per rank tier, EventSearchRank.Tiers: name, venue, description hold the
-# query). $1 the words, $2 the filters.
+# SearchAsync sends them: the matches ranked with ts_rank, counted and paged (one word: up to 1,001 of them), which is
+# the answer if that is all of them; else the page from the word's kept ranks (ticketing_event_search_terms, the
+# trigger of migration 011 filled it as the rows went in). $1 the words, $2 the filters, with @ for the table.
 query() {
-  local words="websearch_to_tsquery('simple', $1)" filters="$2 AND status <> 'Draft'" branches="" tier n v d rank condition
-  for tier in "1 1 1 1.6" "1 1 0 1.4" "1 0 1 1.2" "1 0 0 1" "0 1 1 0.6" "0 1 0 0.4" "0 0 1 0.2" "0 0 0 0"; do
-    read -r n v d rank <<<"$tier"
-    if [ "$n$v$d" = 000 ]; then
-      condition="document @@ $words AND NOT name_doc @@ $words AND NOT venue_doc @@ $words AND NOT description_doc @@ $words AND numnode($words) > 1"
-    else
-      condition="$([ "$n" = 1 ] || printf 'NOT ')name_doc @@ $words AND $([ "$v" = 1 ] || printf 'NOT ')venue_doc @@ $words AND $([ "$d" = 1 ] || printf 'NOT ')description_doc @@ $words AND (position('!' in $words::text) = 0 OR document @@ $words)"
-    fi
-    branches="$branches${branches:+ UNION ALL }(SELECT event_id, name, venue, starts_at, status, created_at, owner_id, $rank::real AS rank FROM ticketing_event_search WHERE $condition$filters ORDER BY starts_at, event_id LIMIT 21)"
-  done
-  local columns="event_id, name, venue, starts_at, status, created_at, owner_id"
-  local rank_of="(CASE WHEN name_doc @@ $words THEN 10 ELSE 0 END + CASE WHEN venue_doc @@ $words THEN 4 ELSE 0 END + CASE WHEN description_doc @@ $words THEN 2 ELSE 0 END)::real / 10::real"
-  echo "WITH matches AS MATERIALIZED (SELECT $columns, $rank_of AS rank FROM ticketing_event_search WHERE document @@ $words$filters LIMIT (CASE WHEN numnode($words) = 1 THEN 1000 ELSE 3000 END) + 1) SELECT page.*, counted.count, (CASE WHEN numnode($words) = 1 THEN 1000 ELSE 3000 END) AS ranked_up_to FROM (SELECT count(*) FROM matches) AS counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE ORDER BY rank DESC, starts_at, event_id LIMIT 21) AS page ON TRUE ORDER BY page.rank DESC, page.starts_at, page.event_id \\aset"
+  local words="websearch_to_tsquery('simple', $1)" filters="$2"
+  local columns="s.event_id, s.name, s.venue, s.starts_at, s.status, s.created_at, s.owner_id"
+  local ranked_up_to="(CASE WHEN numnode($words) > 1 THEN NULL ELSE 1000 END)"
+  echo "WITH matches AS MATERIALIZED (SELECT s.event_id, s.starts_at, ts_rank(s.document, $words) AS rank FROM ticketing_event_search s WHERE s.document @@ $words${filters//@/s} AND s.status <> 'Draft' LIMIT $ranked_up_to + 1) SELECT $columns, page.rank, counted.count, coalesce($ranked_up_to, counted.count)::bigint AS ranked_up_to FROM (SELECT count(*) FROM matches) AS counted LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE ORDER BY rank DESC, starts_at, event_id LIMIT 21) AS page ON TRUE LEFT JOIN ticketing_event_search s ON s.event_id = page.event_id ORDER BY page.rank DESC, page.starts_at, page.event_id \\aset"
   echo '\if :count > :ranked_up_to'
-  echo "SELECT $columns, rank FROM ($branches) AS tiers LIMIT 21;"
+  echo "SELECT $columns, -t.rank_key AS rank FROM ticketing_event_search_terms t JOIN ticketing_event_search s ON s.event_id = t.event_id WHERE t.term = (SELECT (tsvector_to_array($words::text::tsvector))[1])${filters//@/t} AND t.draft_owner IS NULL ORDER BY t.rank_key, t.starts_at, t.event_id LIMIT 21;"
   echo '\endif'
 }
 { echo '\set w random(1, 40)'; query "($nouns)[:w]" ""; } >"$work/one-word.sql"
 { echo '\set w random(1, 40)'; echo '\set v random(1, 40)'; query "($adjectives)[:v] || ' ' || ($nouns)[:w]" ""; } >"$work/two-words.sql"
-{ echo '\set g random(1, 20)'; echo '\set d random(0, 330)'; query "($genres)[:g]" " AND starts_at >= timestamptz '2027-01-01' + :d * interval '1 day' AND starts_at < timestamptz '2027-01-01' + (:d + 30) * interval '1 day'"; } >"$work/genre-in-a-month.sql"
+{ echo '\set g random(1, 20)'; echo '\set d random(0, 330)'; query "($genres)[:g]" " AND @.starts_at >= timestamptz '2027-01-01' + :d * interval '1 day' AND @.starts_at < timestamptz '2027-01-01' + (:d + 30) * interval '1 day'"; } >"$work/genre-in-a-month.sql"
 
 echo "100,000 events; $clients clients; ${seconds}s per kind; machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 for kind in one-word two-words genre-in-a-month; do

@@ -16,7 +16,18 @@ internal static class SearchScenarios
         new(IntegrationEvent.Create(IntegrationEventTypes.EventPublished, DateTimeOffset.UnixEpoch, id.ToString(), 1, System.Text.Json.JsonSerializer.Serialize(
             new EventPayload(id, name, description, venue, startsAt, status, "olga", DateTimeOffset.UnixEpoch), IntegrationEventPayloads.Json)), new LogCursor(1, position));
 
-    /// <summary>Five events holding "zephyr" in different fields, one holding "zephyr" and "gala" only across fields.</summary>
+    /// <summary>
+    /// What PostgreSQL 15's ts_rank gives RankScenario's events for "zephyr" (all fields, name, venue and description,
+    /// venue, description) and for "zephyr gala" (name, venue, description: the closer the two words, the better).
+    /// </summary>
+    public static readonly float[] ZephyrRanks = [0.6822294f, 0.6079271f, 0.2735672f, 0.24317084f, 0.12158542f];
+
+    public static readonly float[] ZephyrGalaRanks = [0.9910322f, 0.6267838f, 0.43540034f];
+
+    /// <summary>ts_rank of CrowdScenario's events for "crowd night": "Crowd Night n" (both words adjacent in the name), then "Night n".</summary>
+    public static readonly float[] CrowdNightRanks = [0.99485195f, 0.4259396f];
+
+    /// <summary>Five events holding "zephyr" in different fields; "zephyr" and "gala" together in the name of one, across fields in two.</summary>
     public static (List<LoggedEvent> Events, Guid AllFields, Guid Name, Guid VenueDescription, Guid Venue, Guid Description) RankScenario()
     {
         var (all, name, venueDescription, venue, description) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
@@ -39,7 +50,7 @@ internal static class SearchScenarios
         [.. Enumerable.Range(0, 3400).Select(i => Logged(100 + i, Guid.NewGuid(), i % 50 == 1 ? $"Crowd Night {i}" : $"Night {i}", "A crowd of friends", "Hall",
             Base.AddHours(i * 7 % 600), i % 10 == 0 ? "Draft" : "OnSale"))];
 
-    /// <summary>The order a search must give: rank (fields holding "crowd"), then start, then id; drafts hidden.</summary>
+    /// <summary>The order a search must give: rank (a name holding "crowd" first), then start, then id; drafts hidden.</summary>
     public static List<Guid> ExpectedCrowdOrder(List<LoggedEvent> events) =>
         [.. events.Select(e => System.Text.Json.JsonSerializer.Deserialize<EventPayload>(e.Event.Payload, IntegrationEventPayloads.Json)!)
             .Where(p => p.Status != "Draft")

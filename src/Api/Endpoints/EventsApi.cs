@@ -39,7 +39,8 @@ public static class EventsApi
             .WithDescription($"The events the caller may see (drafts only to their organizer) and how many match. Without search parameters: page " +
                 $"`page` of `pageSize` (1 to {MaxPageSize}) events, oldest first. With any of q, from, to, venue, cursor or limit: a search. q: words " +
                 "that must all occur in the name, venue or description (whole words, any case; \"quoted phrases\" and -exclusions work); the best " +
-                "matches come first (the query held by the name, over the venue, over the description; by several fields together last), then the soonest. from (inclusive) and to (exclusive) bound the start time; " +
+                "matches come first (PostgreSQL's ts_rank: a word in the name over one in the venue over one in the description, several words close " +
+                "together over words far apart), then the soonest. from (inclusive) and to (exclusive) bound the start time; " +
                 $"venue matches the venue exactly, in any case. limit (1 to {MaxPageSize}, default 20) events per page; `next` is the cursor of the " +
                 "following page (pass it as cursor, with the same parameters), null after the last. total counts the matches up to " +
                 $"{EventSearchRank.CountLimit}: past that it is {EventSearchRank.CountLimit} and totalExact is false (\"at least\"). The catalogue is a projection of the " +

@@ -6,7 +6,7 @@ namespace Ticketing.Hosting.Search;
 
 /// <summary>
 /// A search of the event catalogue. With <see cref="Words"/>, matches contain every word (in the name, venue or
-/// description) and come best first (<see cref="EventSearchRank"/>), then soonest; without, soonest first. <see cref="From"/> is inclusive, <see cref="To"/>
+/// description) and come best first (<see cref="EventSearchRank"/>: PostgreSQL's ts_rank), then soonest; without, soonest first. <see cref="From"/> is inclusive, <see cref="To"/>
 /// exclusive, on the start time. A viewer sees published events, its own drafts, and every draft if an admin.
 /// </summary>
 public sealed record EventSearchQuery(
@@ -27,29 +27,6 @@ public sealed record EventSearchHit(EventSummary Event, float Rank);
 /// false ("at least Total"), so that a broad search does not visit every match to count it.
 /// </summary>
 public sealed record EventSearchPage(IReadOnlyList<EventSearchHit> Items, int Total, SearchCursor? Next, bool TotalExact = true);
-
-/// <summary>
-/// How a search ranks its matches: by the fields that hold the whole query on their own, with the weights of
-/// PostgreSQL's A/B/C (name 1, venue 0.4, description 0.2), summed; a match that needs several fields together
-/// ranks 0. A name match therefore outranks any other, and a venue match a description match. Equal ranks go by
-/// start time, then id. Ranks take only the eight values of <see cref="Tiers"/>, best first, so that a search can
-/// read each tier in start-time order from an index and stop at the page, instead of ranking every match.
-/// </summary>
-public static class EventSearchRank
-{
-    /// <summary>Matches are counted up to this many; past it a page says "at least" (<see cref="EventSearchPage.TotalExact"/>).</summary>
-    public const int CountLimit = 1000;
-
-    /// <summary>The rank tiers, best first: which fields hold the whole query, and the rank that gives.</summary>
-    public static IReadOnlyList<(bool Name, bool Venue, bool Description, float Rank)> Tiers { get; } =
-        [.. from name in new[] { true, false }
-            from venue in new[] { true, false }
-            from description in new[] { true, false }
-            select (name, venue, description, Of(name, venue, description))];
-
-    public static float Of(bool inName, bool inVenue, bool inDescription) =>
-        ((inName ? 10 : 0) + (inVenue ? 4 : 0) + (inDescription ? 2 : 0)) / 10f;
-}
 
 /// <summary>Where a page of search results ended: the last hit's sort key.</summary>
 public sealed record SearchCursor(float Rank, DateTimeOffset StartsAt, Guid EventId)

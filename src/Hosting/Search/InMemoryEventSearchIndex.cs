@@ -1,4 +1,3 @@
-using System.Globalization;
 using Ticketing.Grains.Abstractions;
 using Ticketing.Grains.Events;
 
@@ -7,7 +6,7 @@ namespace Ticketing.Hosting.Search;
 /// <summary>
 /// The embedded default's event search: the projection in this process's memory (rebuilt from the in-memory log,
 /// so lost with it on restart). Words match whole words, case-insensitively, and rank as on PostgreSQL
-/// (<see cref="EventSearchRank"/>: by the fields that hold every word); matches are counted up to
+/// (<see cref="EventSearchRank"/>: ts_rank by the same formula); matches are counted up to
 /// <see cref="EventSearchRank.CountLimit"/>, as there.
 /// </summary>
 public sealed class InMemoryEventSearchIndex : IEventSearchIndex
@@ -16,7 +15,7 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
     private readonly Dictionary<Guid, Entry> _events = [];
     private LogCursor _cursor = LogCursor.Start;
 
-    private sealed record Entry(EventSummary Summary, long Sequence, long Listed, HashSet<string> Name, HashSet<string> Venue, HashSet<string> Description);
+    private sealed record Entry(EventSummary Summary, long Sequence, long Listed, SearchDocument Document);
 
     public Task<LogCursor> GetCursorAsync(CancellationToken cancellationToken = default)
     {
@@ -45,7 +44,7 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
 
                 var summary = new EventSummary(e.EventId, e.Name, e.Venue, e.StartsAt, Enum.Parse<EventStatus>(e.Status), e.CreatedAt, e.OwnerId);
                 _events[e.EventId] = new Entry(summary, logged.Event.Sequence, existing?.Listed ?? logged.Cursor.Position,
-                    Words(e.Name), Words(e.Venue), Words(e.Description));
+                    SearchDocument.Of(e.Name, e.Venue, e.Description));
             }
 
             if (events.Count > 0)
@@ -59,7 +58,7 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
 
     public Task<EventSearchPage> SearchAsync(EventSearchQuery query, CancellationToken cancellationToken = default)
     {
-        var words = Words(query.Words);
+        var words = SearchDocument.Words(query.Words);
         lock (_lock)
         {
             var matches = _events.Values
@@ -67,9 +66,8 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
                 .Where(e => query.From is not { } from || e.Summary.StartsAt >= from)
                 .Where(e => query.To is not { } to || e.Summary.StartsAt < to)
                 .Where(e => query.Venue is not { } venue || string.Equals(e.Summary.Venue, venue, StringComparison.OrdinalIgnoreCase))
-                .Where(e => words.All(w => e.Name.Contains(w) || e.Venue.Contains(w) || e.Description.Contains(w)))
-                .Select(e => new EventSearchHit(e.Summary, words.Count == 0 ? EventSearchRank.Of(false, false, false)
-                    : EventSearchRank.Of(e.Name.IsSupersetOf(words), e.Venue.IsSupersetOf(words), e.Description.IsSupersetOf(words))))
+                .Where(e => words.All(e.Document.Contains))
+                .Select(e => new EventSearchHit(e.Summary, EventSearchRank.Of(e.Document, words)))
                 .OrderByDescending(h => h.Rank).ThenBy(h => h.Event.StartsAt).ThenBy(h => h.Event.Id)
                 .ToList();
             var page = matches.Where(h => query.After is not { } c || IsAfter(h, c)).Take(query.Limit + 1).ToList();
@@ -95,30 +93,4 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
 
     private static bool IsVisible(EventSummary e, string? viewerId, bool seesAllDrafts) =>
         e.Status != EventStatus.Draft || seesAllDrafts || (viewerId is not null && e.OwnerId == viewerId);
-
-    private static HashSet<string> Words(string? text)
-    {
-        var words = new HashSet<string>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(text))
-        {
-            return words;
-        }
-
-        var start = -1;
-        for (var i = 0; i <= text.Length; i++)
-        {
-            var isWordChar = i < text.Length && char.IsLetterOrDigit(text[i]);
-            if (isWordChar && start < 0)
-            {
-                start = i;
-            }
-            else if (!isWordChar && start >= 0)
-            {
-                words.Add(text[start..i].ToLower(CultureInfo.InvariantCulture));
-                start = -1;
-            }
-        }
-
-        return words;
-    }
 }

@@ -11,20 +11,16 @@ namespace Ticketing.Hosting.Search;
 
 /// <summary>
 /// Event search on PostgreSQL: table ticketing_event_search with a generated tsvector (name weight A, venue B,
-/// description C, 'simple' dictionary) and one per field, each under a GIN index; words are read with
-/// websearch_to_tsquery (so any input is a valid query) and ranked by the fields that hold them
-/// (<see cref="EventSearchRank"/>). Pages are keyset-paginated on (rank, starts_at, event_id), so they neither skip
-/// nor repeat rows; matches are counted up to <see cref="EventSearchRank.CountLimit"/>. The projection's log cursor is stored in ticketing_event_consumers in the
-/// transaction that applies the events.
+/// description C, 'simple' configuration) under a GIN index; words are read with websearch_to_tsquery (so any input is
+/// a valid query) and ranked with ts_rank (<see cref="EventSearchRank"/>). Pages are keyset-paginated on (rank,
+/// starts_at, event_id), so they neither skip nor repeat rows; matches are counted up to
+/// <see cref="EventSearchRank.CountLimit"/>. The projection's log cursor is stored in ticketing_event_consumers in the
+/// transaction that applies the events; each event's one-word ranks (ticketing_event_search_terms, migration 011) are
+/// kept by a trigger in the same transaction.
 /// </summary>
 public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource) : IEventSearchIndex
 {
     public const string ConsumerName = "event-search";
-
-    /// <summary>Up to this many matches a search ranks them all in one pass; past it, it reads the rank tiers. At least <see cref="EventSearchRank.CountLimit"/>.</summary>
-    private const int RankAllLimit = EventSearchRank.CountLimit;
-
-    private const int RankAllLimitSeveralWords = 3 * EventSearchRank.CountLimit;
 
     private const string UpsertSql =
         "INSERT INTO ticketing_event_search (event_id, name, description, venue, starts_at, status, owner_id, created_at, listed, sequence) " +
@@ -88,7 +84,7 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         {
             while (await reader.ReadAsync(cancellationToken))
             {
-                (counted, complete) = (reader.GetInt64(8), reader.GetInt64(8) <= reader.GetInt32(9));
+                (counted, complete) = (reader.GetInt64(8), reader.GetInt64(8) <= reader.GetInt64(9));
                 if (!reader.IsDBNull(0))
                 {
                     hits.Add(new EventSearchHit(ReadSummary(reader), reader.GetFloat(7)));
@@ -99,8 +95,8 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         if (!complete)
         {
             hits.Clear();
-            await using var tiered = Command(connection, search.Tiered, search.Parameters);
-            await using var reader = await tiered.ExecuteReaderAsync(cancellationToken);
+            await using var broad = Command(connection, search.Broad, search.Parameters);
+            await using var reader = await broad.ExecuteReaderAsync(cancellationToken);
             while (await reader.ReadAsync(cancellationToken))
             {
                 hits.Add(new EventSearchHit(ReadSummary(reader), reader.GetFloat(7)));
@@ -121,19 +117,15 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
     }
 
     /// <summary>
-    /// The statements of a search (bench/search.sh sends the same ones). First <c>Ranked</c>: up to 1,001 matches
-    /// (3,001 for several words) with their ranks, their count and the page among them. If that is every match (a few
-    /// milliseconds, one short plan), it is the answer. Past that, the count says "at least 1,000" and <c>Tiered</c>
-    /// finds the page: one branch per rank tier
-    /// (<see cref="EventSearchRank"/>), best first, each its matches in start-time order up to the page, under a
-    /// UNION ALL that stops at the page. A tier is "these fields hold the query, those do not", which the per-field GIN
-    /// indexes (migration 010) find; a broad tier is read in start-time order from ticketing_event_search_starts and
-    /// stops after the page, so no search ranks or visits every match. (UNION ALL here is PostgreSQL's Append, which
-    /// runs its branches one after the other, in order, and only as far as the LIMIT asks; the branches' ranks
-    /// decrease and each branch is ordered, so the rows come out in (rank, start, id) order.) Both give the same order,
-    /// so a search may page from one into the other.
+    /// The statements of a search (bench/search.sh sends the same ones). First <c>Ranked</c>: the matches with their
+    /// ts_rank, their count and the page among them, in one pass over narrow rows (id, start, rank; the page's other
+    /// columns are joined for its rows only). A search of several words ranks every match that way: ts_rank needs their
+    /// positions together, about 2 µs a match. One word (or none) stops after 1,001 matches: if that is all of them, it
+    /// is the answer; past it, the count says "at least 1,000" and <c>Broad</c> reads the page from the word's ranks kept
+    /// in ticketing_event_search_terms, in (rank, start, id) order from its index, stopping at the page (no words: from
+    /// the start-time index). Both give the same order, so a search may page from one into the other.
     /// </summary>
-    internal static (string Ranked, string Tiered, List<NpgsqlParameter> Parameters) BuildSearch(EventSearchQuery query)
+    internal static (string Ranked, string Broad, List<NpgsqlParameter> Parameters) BuildSearch(EventSearchQuery query)
     {
         var parameters = new List<NpgsqlParameter>();
         string Parameter(object value, NpgsqlDbType type)
@@ -143,81 +135,65 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         }
 
         var words = string.IsNullOrWhiteSpace(query.Words) ? null : $"websearch_to_tsquery('simple', {Parameter(query.Words, NpgsqlDbType.Text)})";
-        var filters = new StringBuilder();
+        // Filters on the event (s) or, for Broad's one word, on its ranks (t), which carry the start and who sees it.
+        var (filters, termFilters) = (new StringBuilder(), new StringBuilder());
         if (query.From is { } from)
         {
-            filters.Append($" AND starts_at >= {Parameter(from.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
+            var p = Parameter(from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            filters.Append($" AND s.starts_at >= {p}");
+            termFilters.Append($" AND t.starts_at >= {p}");
         }
 
         if (query.To is { } to)
         {
-            filters.Append($" AND starts_at < {Parameter(to.ToUniversalTime(), NpgsqlDbType.TimestampTz)}");
+            var p = Parameter(to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
+            filters.Append($" AND s.starts_at < {p}");
+            termFilters.Append($" AND t.starts_at < {p}");
         }
 
         if (query.Venue is { } venue)
         {
-            filters.Append($" AND lower(venue) = lower({Parameter(venue, NpgsqlDbType.Text)})");
+            var p = Parameter(venue, NpgsqlDbType.Text);
+            filters.Append($" AND lower(s.venue) = lower({p})");
+            termFilters.Append($" AND lower(s.venue) = lower({p})");
         }
 
         if (!query.SeesAllDrafts)
         {
-            filters.Append(query.ViewerId is { } viewer
-                ? $" AND (status <> 'Draft' OR owner_id = {Parameter(viewer, NpgsqlDbType.Text)})"
-                : " AND status <> 'Draft'");
+            var viewer = query.ViewerId is { } v ? Parameter(v, NpgsqlDbType.Text) : null;
+            filters.Append(viewer is null ? " AND s.status <> 'Draft'" : $" AND (s.status <> 'Draft' OR s.owner_id = {viewer})");
+            termFilters.Append(viewer is null ? " AND t.draft_owner IS NULL" : $" AND (t.draft_owner IS NULL OR t.draft_owner = {viewer})");
         }
 
-        const string Columns = "event_id, name, venue, starts_at, status, created_at, owner_id";
-        var matches = $"{(words is null ? "TRUE" : $"document @@ {words}")}{filters}";
-        var limit = query.Limit + 1;
-        // The cursor's start and id serve both page statements, its rank only the ranked one (tiers are picked by rank here).
-        var (afterKey, afterRank) = ("", "");
+        // The cursor's start and id serve every statement, its rank those that rank (so it comes last).
+        var (afterKey, afterRank, afterTerm) = ("", "", "");
         if (query.After is { } c)
         {
             var (s, i) = (Parameter(c.StartsAt.ToUniversalTime(), NpgsqlDbType.TimestampTz), Parameter(c.EventId, NpgsqlDbType.Uuid));
-            afterKey = $" AND (starts_at, event_id) > ({s}, {i})";
+            afterKey = $" AND (s.starts_at, s.event_id) > ({s}, {i})";
             var r = Parameter(c.Rank, NpgsqlDbType.Real);
-            afterRank = $" AND (rank < {r} OR (rank = {r}{afterKey}))";
+            afterRank = $" AND (rank < {r} OR (rank = {r} AND (starts_at, event_id) > ({s}, {i})))";
+            afterTerm = $" AND (t.rank_key, t.starts_at, t.event_id) > (-{r}, {s}, {i})";
         }
 
-        var rankOf = words is null ? "0::real"
-            : $"(CASE WHEN name_doc @@ {words} THEN 10 ELSE 0 END + CASE WHEN venue_doc @@ {words} THEN 4 ELSE 0 END " +
-                $"+ CASE WHEN description_doc @@ {words} THEN 2 ELSE 0 END)::real / 10::real";
-        // Up to ranked_up_to + 1 matches with their ranks, visited once: their count, and the page among them when they are
-        // all (count <= ranked_up_to). Several words read 3,000: the planner estimates a tier of several words as if they never went together,
-        // so a tier of a common pair (2,000 events) would be sorted after visiting it anyway; one word's estimate is right.
-        var rankAll = words is null ? $"{RankAllLimit}" : $"(CASE WHEN numnode({words}) = 1 THEN {RankAllLimit} ELSE {RankAllLimitSeveralWords} END)";
-        var ranked = $"WITH matches AS MATERIALIZED (SELECT {Columns}, {rankOf} AS rank FROM ticketing_event_search WHERE {matches} " +
-            $"LIMIT {rankAll} + 1) SELECT page.*, counted.count, {rankAll} AS ranked_up_to FROM (SELECT count(*) FROM matches) AS counted " +
+        const string Columns = "s.event_id, s.name, s.venue, s.starts_at, s.status, s.created_at, s.owner_id";
+        var limit = query.Limit + 1;
+        // How many matches Ranked reads: one word or none stop past the count limit; several words are all ranked (null: no limit).
+        var rankedUpTo = words is null ? $"{EventSearchRank.CountLimit}" : $"(CASE WHEN numnode({words}) > 1 THEN NULL ELSE {EventSearchRank.CountLimit} END)";
+        var ranked = $"WITH matches AS MATERIALIZED (SELECT s.event_id, s.starts_at, {(words is null ? "0::real" : $"ts_rank(s.document, {words})")} AS rank " +
+            $"FROM ticketing_event_search s WHERE {(words is null ? "TRUE" : $"s.document @@ {words}")}{filters} LIMIT {rankedUpTo} + 1) " +
+            $"SELECT {Columns}, page.rank, counted.count, coalesce({rankedUpTo}, counted.count)::bigint AS ranked_up_to " +
+            "FROM (SELECT count(*) FROM matches) AS counted " +
             $"LEFT JOIN LATERAL (SELECT * FROM matches WHERE TRUE{afterRank} ORDER BY rank DESC, starts_at, event_id LIMIT {limit}) AS page ON TRUE " +
-            "ORDER BY page.rank DESC, page.starts_at, page.event_id";
+            "LEFT JOIN ticketing_event_search s ON s.event_id = page.event_id ORDER BY page.rank DESC, page.starts_at, page.event_id";
 
-        var tiers = words is null ? [(Condition: "TRUE", Rank: EventSearchRank.Of(false, false, false))] : EventSearchRank.Tiers.Select(t => (
-            // A field that holds the query makes the whole document hold it, unless the query excludes a word (websearch's
-            // -word, '!' in the tsquery): then the document is checked too. The check folds away when the query is planned.
-            Condition: t.Name || t.Venue || t.Description
-                ? $"{Holds("name_doc", t.Name)} AND {Holds("venue_doc", t.Venue)} AND {Holds("description_doc", t.Description)} " +
-                    $"AND (position('!' in {words}::text) = 0 OR document @@ {words})"
-                // Spread over several fields: only a query of several words can be (planned away for one).
-                : $"document @@ {words} AND NOT name_doc @@ {words} AND NOT venue_doc @@ {words} AND NOT description_doc @@ {words} AND numnode({words}) > 1",
-            t.Rank)).ToList();
-        string Holds(string field, bool holds) => $"{(holds ? "" : "NOT ")}{field} @@ {words}";
-
-        var branches = new List<string>();
-        foreach (var (condition, rank) in tiers)
-        {
-            if (query.After is { } a && rank > a.Rank)
-            {
-                continue;
-            }
-
-            branches.Add($"(SELECT {Columns}, {rank.ToString("R", CultureInfo.InvariantCulture)}::real AS rank FROM ticketing_event_search " +
-                $"WHERE {condition}{filters}{(query.After?.Rank == rank ? afterKey : "")} ORDER BY starts_at, event_id LIMIT {limit})");
-        }
-
-        var tiered = branches.Count == 0
-            ? $"SELECT {Columns}, 0::real AS rank FROM ticketing_event_search WHERE FALSE"
-            : $"SELECT {Columns}, rank FROM ({string.Join(" UNION ALL ", branches)}) AS tiers LIMIT {limit}";
-        return (ranked, tiered, parameters);
+        // The one word of the query is the lexeme of its only node; its ts_rank in each event is the kept -rank_key.
+        var broad = words is null
+            ? $"SELECT {Columns}, 0::real AS rank FROM ticketing_event_search s WHERE TRUE{filters}{afterKey} ORDER BY s.starts_at, s.event_id LIMIT {limit}"
+            : $"SELECT {Columns}, -t.rank_key AS rank FROM ticketing_event_search_terms t JOIN ticketing_event_search s ON s.event_id = t.event_id " +
+                $"WHERE t.term = (SELECT (tsvector_to_array({words}::text::tsvector))[1]){termFilters}{afterTerm} " +
+                $"ORDER BY t.rank_key, t.starts_at, t.event_id LIMIT {limit}";
+        return (ranked, broad, parameters);
     }
 
     /// <summary>How many of the positional parameters ($1, $2, …) a statement uses: they are numbered in order of use.</summary>
