@@ -41,6 +41,12 @@ public sealed class BookingGrain(
 
     private IGrainTimer? _expiryTimer;
     private IGrainTimer? _resumeTimer;
+
+    /// <summary>The resume reminder as this activation registered it: stopping it then needs no read of the reminder table.</summary>
+    private IGrainReminder? _resumeReminder;
+
+    /// <summary>An old booking's reminder under the legacy name fired here, so stopping the saga's reminders stops it too.</summary>
+    private bool _legacyReminderFired;
     private BookingState Booking => state.State;
 
     private Guid Id => this.GetPrimaryKey();
@@ -146,6 +152,7 @@ public sealed class BookingGrain(
     {
         if (reminderName is ResumeReminder or LegacyRefundReminder)
         {
+            _legacyReminderFired |= reminderName == LegacyRefundReminder;
             await RunAsync(saga => saga.ResumeDue(clock.GetUtcNow()));
         }
     }
@@ -235,7 +242,7 @@ public sealed class BookingGrain(
             case SagaStep.ReturnSoldSeats: await Task.WhenAll(Booking.Parts.Select(p => Block(p.Block).ReturnSold(Id))); break;
             case SagaStep.ScheduleExpiry expiry: ScheduleExpiry(expiry.At); break;
             case SagaStep.StartResumeReminder:
-                await this.RegisterOrUpdateReminder(ResumeReminder, sagaOptions.Value.RefundRetryPeriod, sagaOptions.Value.RefundRetryPeriod);
+                _resumeReminder = await this.RegisterOrUpdateReminder(ResumeReminder, sagaOptions.Value.RefundRetryPeriod, sagaOptions.Value.RefundRetryPeriod);
                 break;
             case SagaStep.StopResumeReminder: await StopResumeRemindersAsync(); break;
             case SagaStep.LeaveMemory: DeactivateOnIdle(); break;
@@ -243,14 +250,43 @@ public sealed class BookingGrain(
         }
     }
 
+    /// <summary>
+    /// One round trip to the reminder table when this activation registered the reminder (the payment or refund it
+    /// ends began here), two otherwise (look it up, then remove it). A legacy-named reminder is only looked for once it
+    /// has fired: an old booking's reminder ends at its next tick, and no other booking pays for it.
+    /// </summary>
     private async Task StopResumeRemindersAsync()
     {
-        foreach (var name in new[] { ResumeReminder, LegacyRefundReminder })
+        var registered = _resumeReminder;
+        _resumeReminder = null;
+        if (registered is not null)
         {
-            if (await this.GetReminder(name) is { } reminder)
+            try
             {
-                await this.UnregisterReminder(reminder);
+                await this.UnregisterReminder(registered);
             }
+            catch (ReminderException)
+            {
+                // Registered again since (another activation, after this one's silo was declared dead): remove that one.
+                await UnregisterIfPresentAsync(ResumeReminder);
+            }
+        }
+        else
+        {
+            await UnregisterIfPresentAsync(ResumeReminder);
+        }
+
+        if (_legacyReminderFired)
+        {
+            await UnregisterIfPresentAsync(LegacyRefundReminder);
+        }
+    }
+
+    private async Task UnregisterIfPresentAsync(string name)
+    {
+        if (await this.GetReminder(name) is { } reminder)
+        {
+            await this.UnregisterReminder(reminder);
         }
     }
 

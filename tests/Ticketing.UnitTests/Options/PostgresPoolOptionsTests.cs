@@ -49,6 +49,14 @@ public sealed class PostgresPoolOptionsTests
     }
 
     [Fact]
+    public void Pooled_connections_are_not_reset_on_close_unless_the_connection_string_says_so()
+    {
+        Assert.True(new NpgsqlConnectionStringBuilder(PostgresConnectionBudget.Apply(Server, 20)).NoResetOnClose);
+        Assert.True(new NpgsqlConnectionStringBuilder(PostgresConnectionBudget.Apply($"{Server};Maximum Pool Size=50", 20)).NoResetOnClose);
+        Assert.False(new NpgsqlConnectionStringBuilder(PostgresConnectionBudget.Apply($"{Server};No Reset On Close=false", 20)).NoResetOnClose);
+    }
+
+    [Fact]
     public void Without_a_connection_string_there_is_nothing_to_bound() =>
         Assert.Null(Settings(("Postgres:MaxPoolSize", "7")).GetTicketingConnectionString());
 
