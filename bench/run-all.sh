@@ -4,6 +4,9 @@
 # (bench/Ticketing.RowLockBaseline, same PostgreSQL server, its own database ticketing_rowlock, recreated per run).
 # Prints each run's JSON line and, at the end, a comparison of the three; results go to bench/results/.
 #   bench/run-all.sh [DURATION]        e.g. bench/run-all.sh 20s
+# BENCH_WARMUP (default 5s) is each run's unmeasured warm-up. .NET compiles a method quickly at first and optimizes it
+# (with profile-guided optimization) only after it has run a while, so a run in a fresh process's first minute measures
+# that compilation too: BENCH_WARMUP=20s measures the services warm, as they run for hours (every service alike).
 # Each service listens on http://localhost:${BENCH_PORT:-8080}, one at a time.
 set -euo pipefail
 # The API checks bearer tokens with this key; the load generator signs its customers' tokens with it.
@@ -18,7 +21,8 @@ dotnet build "$root/bench/Ticketing.LoadTest" -c Release -v quiet -nologo >/dev/
 if [ -n "${ConnectionStrings__Ticketing:-}" ]; then
   dotnet build "$root/bench/Ticketing.RowLockBaseline" -c Release -v quiet -nologo >/dev/null
 fi
-load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --url "http://localhost:$port" --duration "$duration" "$@"; }
+warmup=${BENCH_WARMUP:-5s}
+load() { dotnet "$root/bench/Ticketing.LoadTest/bin/Release/net10.0/Ticketing.LoadTest.dll" --url "http://localhost:$port" --duration "$duration" --warmup "$warmup" "$@"; }
 
 # run LOAD OPTIONS...: prints the run's JSON line (a failed invariant check shows there as invariantsPassed false).
 # A run that ends without one (say, the service refused to create the event) prints a '#' line saying why, and
@@ -55,7 +59,7 @@ run_suite() { # run_suite NAME START_FUNCTION [connection string]
   service=$!
   for _ in $(seq 1 60); do curl -sf http://localhost:$port/api/ping >/dev/null && break; sleep 1; done
   {
-    echo "== $name: $(date -u +%FT%TZ), $(nproc) cores, load generator on the same machine"
+    echo "== $name: $(date -u +%FT%TZ), $(nproc) cores, load generator on the same machine, warm-up $warmup per run"
     run --scenario baseline --connections 64
     run --scenario best-available --connections 64
     run --scenario seat-pick --connections 64

@@ -69,7 +69,11 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
             await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken);
         }
 
-        if (await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Charge, cancellationToken) is { } earlier)
+        // The answer recorded under the key, if any, stands, as at a real provider. It is looked up first only where this
+        // attempt would not record one itself (a simulated outage or timeout) or retries here: otherwise recording returns
+        // it (the insert's conflict, when another silo tried the key), which saves a statement per payment.
+        var simulatesFailure = request.PaymentToken is "tok_timeout" or "tok_unavailable" || (request.PaymentToken == "tok_flaky" && attempt <= 2);
+        if ((attempt > 1 || simulatesFailure) && await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Charge, cancellationToken) is { } earlier)
         {
             return earlier;
         }
@@ -108,17 +112,21 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
     {
         var attempt = _attempts.AddOrUpdate(request.IdempotencyKey, 1, (_, n) => n + 1);
         await Task.Delay(options.Value.Latency, timeProvider, cancellationToken);
-        if (await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Refund, cancellationToken) is { } earlier)
+        // As for charges: the recorded answer stands, looked up first only where this attempt would not record one.
+        var token = await ledger.TokenOfChargeAsync(request.ChargeReference, cancellationToken);
+        var simulatesFailure = token == "tok_refund_fails" && attempt <= options.Value.RefundFailures;
+        if ((attempt > 1 || simulatesFailure || token is null)
+            && await ledger.FindAsync(request.IdempotencyKey, LedgerEntryKind.Refund, cancellationToken) is { } earlier)
         {
             return earlier;
         }
 
-        if (await ledger.TokenOfChargeAsync(request.ChargeReference, cancellationToken) is not { } token)
+        if (token is null)
         {
             return new ProviderResponse(false, null, "no_such_charge");
         }
 
-        if (token == "tok_refund_fails" && attempt <= options.Value.RefundFailures)
+        if (simulatesFailure)
         {
             throw new PaymentProviderException("The payment provider could not process the refund right now.");
         }
