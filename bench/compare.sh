@@ -5,6 +5,7 @@
 #   ConnectionStrings__Ticketing=... bench/compare.sh BEFORE_CHECKOUT AFTER_CHECKOUT [DURATION] [ROUNDS] [SCENARIO...]
 #   e.g. bench/compare.sh /work/wt/before . 15s 2 best-available purchase
 # Each checkout must have been built: dotnet build src/Api -c Release (the load generator of AFTER is used for both).
+# BENCH_WARMUP (default 5s): each run's unmeasured warm-up; 20s measures both builds warm (see bench/run-all.sh).
 set -euo pipefail
 export Jwt__SigningKey=${Jwt__SigningKey:-$(head -c 48 /dev/urandom | base64 | tr -d '\n')}
 before=$(cd "$1" && pwd); after=$(cd "$2" && pwd)
@@ -24,13 +25,13 @@ run() { # run LABEL CHECKOUT SCENARIO
     exec dotnet Ticketing.Api.dll --urls "http://127.0.0.1:$port") >/dev/null 2>&1 &
   api=$!
   for _ in $(seq 1 90); do curl -sf "http://127.0.0.1:$port/api/ping" >/dev/null && break; sleep 1; done
-  line=$(dotnet "$load" --url "http://127.0.0.1:$port" --scenario "$3" --connections 64 --duration "$duration" 2>&1 | tail -n 1)
+  line=$(dotnet "$load" --url "http://127.0.0.1:$port" --scenario "$3" --connections 64 --duration "$duration" --warmup "${BENCH_WARMUP:-5s}" 2>&1 | tail -n 1)
   kill -TERM "$api" 2>/dev/null || true; wait "$api" 2>/dev/null || true; api=""
   psql "$psql_cs dbname=postgres" -qc "DROP DATABASE IF EXISTS $database WITH (FORCE)" >/dev/null 2>&1 || true
   printf '%s %s %s\n' "$1" "$3" "$line" | tee -a "$results"
 }
 
-echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); before=$before after=$after"
+echo "# $(date -u +%FT%TZ) $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg); before=$before after=$after; warm-up ${BENCH_WARMUP:-5s}"
 for _ in $(seq 1 "$rounds"); do
   for scenario in "${scenarios[@]}"; do
     run before "$before" "$scenario"
