@@ -43,6 +43,12 @@ public sealed record IntegrationEvent(
 /// <summary>The event types, as they appear in the feed, webhooks and the README's table.</summary>
 public static class IntegrationEventTypes
 {
+    /// <summary>A booking's transition (booking.*): its payload is a booking's.</summary>
+    public static bool IsBooking(string type) => type.StartsWith("booking.", StringComparison.Ordinal);
+
+    /// <summary>A change of a ticketing event itself (event.*): its payload is an event's.</summary>
+    public static bool IsCatalog(string type) => type.StartsWith("event.", StringComparison.Ordinal);
+
     public const string BookingHeld = "booking.held";
     public const string BookingConfirmed = "booking.confirmed";
     public const string BookingFailed = "booking.failed";

@@ -47,6 +47,7 @@ public sealed class BookingGrain(
 
     /// <summary>An old booking's reminder under the legacy name fired here, so stopping the saga's reminders stops it too.</summary>
     private bool _legacyReminderFired;
+
     private BookingState Booking => state.State;
 
     private Guid Id => this.GetPrimaryKey();
@@ -68,7 +69,6 @@ public sealed class BookingGrain(
         return Task.CompletedTask;
     }
 
-    /// <summary>The next activation may live on another silo: its events must not overtake this one's.</summary>
     public async Task<BookingResult> Hold(BookingPlan plan)
     {
         var (started, isNew) = (clock.GetTimestamp(), !Booking.Exists);

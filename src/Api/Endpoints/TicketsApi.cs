@@ -387,7 +387,6 @@ public static class TicketsApi
             ? isStaff is null ? Problems.NotFound($"Event {eventId} does not exist.") : null
             : Problems.Forbidden($"You are not assigned as staff of event {eventId}: its organizer assigns staff.");
     }
-
 }
 
 /// <summary>The offline check-in list as sent: compact and signed.</summary>

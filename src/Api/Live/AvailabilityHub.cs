@@ -178,7 +178,7 @@ public sealed partial class AvailabilityHub(IClusterClient cluster, SeatInventor
         /// <summary>A booking's transition, as the event log's stream delivers it, marks its seats (check-ins change none).</summary>
         private void Apply(IntegrationEvent e)
         {
-            if (!e.Type.StartsWith("booking.", StringComparison.Ordinal) || IntegrationEventPayloads.ReadBooking(e.Payload) is not { } change)
+            if (!IntegrationEventTypes.IsBooking(e.Type) || IntegrationEventPayloads.ReadBooking(e.Payload) is not { } change)
             {
                 return;
             }

@@ -67,7 +67,7 @@ public sealed class SalesTally
             return true;
         }
 
-        if (!e.Type.StartsWith("booking.", StringComparison.Ordinal) || IntegrationEventPayloads.ReadBooking(e.Payload) is not { } booking)
+        if (!IntegrationEventTypes.IsBooking(e.Type) || IntegrationEventPayloads.ReadBooking(e.Payload) is not { } booking)
         {
             return true;
         }

@@ -17,7 +17,7 @@ public static class IntegrationEventStreams
     /// <summary>The stream of <paramref name="e"/>, or null for a row that names no ticketing event (recorded before they did).</summary>
     public static StreamId? For(IntegrationEvent e) => e.EventId == Guid.Empty
         ? null
-        : StreamId.Create(e.Type.StartsWith("event.", StringComparison.Ordinal) ? Catalog : Sales, e.EventId);
+        : IntegrationEventTypes.IsCatalog(e.Type) ? StreamId.Create(Catalog, e.EventId) : SalesOf(e.EventId);
 
     public static StreamId SalesOf(Guid eventId) => StreamId.Create(Sales, eventId);
 }

@@ -10,8 +10,6 @@ namespace Ticketing.Hosting.Events;
 /// </summary>
 internal static class IntegrationEventRows
 {
-    public const int ParameterCount = 7;
-
     /// <summary>
     /// The INSERT of the events bound at parameters $<paramref name="first"/> onwards (see <see cref="AddParameters"/>);
     /// <paramref name="from"/> is joined in front of the unnest (a CTE the insert depends on), or null.

@@ -29,39 +29,33 @@ public static class EventSearchRank
             return 0f;
         }
 
-        var rank = distinct.Count == 1 ? OccurrenceRank(document, distinct) : ProximityRank(document, distinct);
+        var rank = distinct.Count == 1 ? OccurrenceRank(document, distinct[0]) : ProximityRank(document, distinct);
         return rank < 0 ? 1e-20f : rank;
     }
 
     /// <summary>
     /// One word (ts_rank's "or" rank): the weight of its best occurrence, plus each other occurrence's weight divided by
-    /// the square of its ordinal, over π²/6; averaged over the words.
+    /// the square of its ordinal, over π²/6.
     /// </summary>
-    private static float OccurrenceRank(SearchDocument document, List<string> words)
+    private static float OccurrenceRank(SearchDocument document, string word)
     {
-        var rank = 0f;
-        foreach (var word in words)
+        if (document.PositionsOf(word) is not { } positions)
         {
-            if (document.PositionsOf(word) is not { } positions)
-            {
-                continue;
-            }
-
-            var (sum, best, bestAt) = (0f, -1f, 0);
-            for (var j = 0; j < positions.Count; j++)
-            {
-                var weight = Weights[positions[j].Weight];
-                sum += weight / ((j + 1) * (j + 1));
-                if (weight > best)
-                {
-                    (best, bestAt) = (weight, j);
-                }
-            }
-
-            rank = (float)(rank + (best + sum - best / ((bestAt + 1) * (bestAt + 1))) / InverseSquaresSum);
+            return 0f;
         }
 
-        return rank / words.Count;
+        var (sum, best, bestAt) = (0f, -1f, 0);
+        for (var j = 0; j < positions.Count; j++)
+        {
+            var weight = Weights[positions[j].Weight];
+            sum += weight / ((j + 1) * (j + 1));
+            if (weight > best)
+            {
+                (best, bestAt) = (weight, j);
+            }
+        }
+
+        return (float)((best + sum - best / ((bestAt + 1) * (bestAt + 1))) / InverseSquaresSum);
     }
 
     /// <summary>

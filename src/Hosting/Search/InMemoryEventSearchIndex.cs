@@ -31,7 +31,7 @@ public sealed class InMemoryEventSearchIndex : IEventSearchIndex
         {
             foreach (var logged in events)
             {
-                if (!logged.Event.Type.StartsWith("event.", StringComparison.Ordinal) || IntegrationEventPayloads.ReadEvent(logged.Event.Payload) is not { } e)
+                if (!IntegrationEventTypes.IsCatalog(logged.Event.Type) || IntegrationEventPayloads.ReadEvent(logged.Event.Payload) is not { } e)
                 {
                     continue;
                 }

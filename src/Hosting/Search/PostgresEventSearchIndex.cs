@@ -45,7 +45,7 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         await using var batch = new NpgsqlBatch(connection, transaction);
         foreach (var logged in events)
         {
-            if (!logged.Event.Type.StartsWith("event.", StringComparison.Ordinal) || IntegrationEventPayloads.ReadEvent(logged.Event.Payload) is not { } e)
+            if (!IntegrationEventTypes.IsCatalog(logged.Event.Type) || IntegrationEventPayloads.ReadEvent(logged.Event.Payload) is not { } e)
             {
                 continue;
             }

@@ -7,7 +7,6 @@ using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 using Ticketing.Grains;
 using Ticketing.Grains.Abstractions;
-
 using Ticketing.Hosting.Events;
 
 namespace Ticketing.Hosting.Storage;

@@ -24,9 +24,6 @@ internal sealed partial class EventLogQueueReceiver(
     private LogCursor _saved;
     private long _savedAt;
 
-    /// <summary>The name its checkpoint is kept under.</summary>
-    public string Consumer => consumer;
-
     [Obsolete("Orleans calls the overload with a CancellationToken.")]
     public Task Initialize(TimeSpan timeout) => Initialize(timeout, CancellationToken.None);
 
