@@ -69,6 +69,42 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
         Assert.Equal(BookingError.None, again.Error);
     }
 
+    /// <summary>
+    /// A release cut off after a block let the seats go (its answer lost, as when the booking's silo dies then): the
+    /// booking was stored Released before any block was asked, so it never says Held while its seats are on sale.
+    /// </summary>
+    [Fact]
+    public async Task A_release_whose_block_answer_is_lost_leaves_the_booking_released_like_its_seats()
+    {
+        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
+        var (id, _) = await Scenario.HeldAsync(Client, layout, "A-2-8", "A-3-8");
+        var booking = Client.GetGrain<IBookingGrain>(id);
+        fixture.LostAnswers.LoseNextReleaseAnswer(id);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
+
+        Assert.Equal(BookingStatus.Released, (await fixture.ReadStoredStateAsync<BookingState>(booking, "booking")).Status);
+        Assert.Equal(BookingStatus.Released, (await booking.Get())!.Status);
+        Assert.Equal(0, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+    }
+
+    /// <summary>A block out of reach keeps the seats of a released booking held; releasing again lets them go.</summary>
+    [Fact]
+    public async Task Releasing_again_finishes_a_release_that_a_block_did_not_get()
+    {
+        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
+        var (id, _) = await Scenario.HeldAsync(Client, layout, "A-2-9", "A-3-9");
+        var booking = Client.GetGrain<IBookingGrain>(id);
+        fixture.LostAnswers.RefuseNextRelease(id);
+
+        await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
+        Assert.Equal(BookingStatus.Released, (await booking.Get())!.Status);
+        Assert.Equal(1, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+
+        Assert.Equal(BookingCommandError.None, (await booking.ReleaseHold()).Error);
+        Assert.Equal(0, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+    }
+
     [Fact]
     public async Task Releasing_an_unknown_booking_says_so()
     {

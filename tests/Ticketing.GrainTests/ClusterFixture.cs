@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
@@ -59,6 +60,9 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
     /// <summary>Where the stream queues' readers keep their checkpoints, shared likewise.</summary>
     public InMemoryLogConsumerCursors StreamCheckpoints { get; } = new();
 
+    /// <summary>Answers of seat blocks that a test chose to lose: the block does the call, its caller hears an error.</summary>
+    public LostBlockAnswers LostAnswers { get; } = new();
+
     public async Task InitializeAsync()
     {
         var builder = new InProcessTestClusterBuilder();
@@ -69,6 +73,7 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
             silo.AddTicketingInMemoryProviders();
             silo.Services.AddTicketingGrainServices(Settings);
             silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            silo.AddIncomingGrainCallFilter(LostAnswers.Filter);
             if (fakeClock)
             {
                 silo.Services.AddSingleton<TimeProvider>(Clock);
@@ -108,6 +113,37 @@ public abstract class TicketingClusterFixture(bool fakeClock) : IAsyncLifetime
         var state = new GrainState<T>(new T());
         await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
         return state.State ?? new T();
+    }
+}
+
+/// <summary>
+/// Seat-block releases a test makes fail for one booking: refused before the block acts (a block out of reach), or
+/// done with the answer lost on the way back (the caller's silo dying, its call timing out).
+/// </summary>
+public sealed class LostBlockAnswers
+{
+    private readonly ConcurrentDictionary<Guid, bool> _releases = new();
+
+    /// <summary>The next release for the booking never reaches its block.</summary>
+    public void RefuseNextRelease(Guid bookingId) => _releases[bookingId] = false;
+
+    /// <summary>The next block releases the booking's seats, and the booking hears a timeout instead of its answer.</summary>
+    public void LoseNextReleaseAnswer(Guid bookingId) => _releases[bookingId] = true;
+
+    internal async Task Filter(IIncomingGrainCallContext context)
+    {
+        bool? answerLost = context.Grain is ISeatBlockGrain && context.InterfaceMethod.Name == nameof(ISeatBlockGrain.Release) &&
+            context.Request.GetArgument(0) is Guid bookingId && _releases.TryRemove(bookingId, out var lost) ? lost : null;
+        if (answerLost == false)
+        {
+            throw new TimeoutException("The release never reached its block (test).");
+        }
+
+        await context.Invoke();
+        if (answerLost == true)
+        {
+            throw new TimeoutException("The block released the seats, and its answer was lost (test).");
+        }
     }
 }
 

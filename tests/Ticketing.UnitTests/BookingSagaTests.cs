@@ -22,7 +22,7 @@ public sealed class BookingSagaTests
 
     // Step lists as short text, so that expectations read like the saga's decisions.
     private const string Ok = "Reply";
-    private const string Release = "ReleaseHolds, Persist, Publish BookingReleased, LeaveMemory, Reply";
+    private const string Release = "Persist, Publish BookingReleased, ReleaseHolds, LeaveMemory, Reply";
     private const string Expire = "Persist, Publish BookingExpired, LeaveMemory";
     private const string StopRetries = "StopResumeReminder, Reply";
     private const string Reused = "RefuseHold IdempotencyKeyReused";
@@ -104,7 +104,7 @@ public sealed class BookingSagaTests
 
         Row(BookingStatus.Held, Ok, Reused, "ExtendHolds", Release, Release, Ok, StopRetries,
             BookingStatus.Held, BookingStatus.Released, BookingStatus.Released);
-        Row(BookingStatus.Released, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
+        Row(BookingStatus.Released, Ok, Reused, NotPayable, NotCancellable, "ReleaseHolds, Reply", Ok, StopRetries,
             BookingStatus.Released, BookingStatus.Released, BookingStatus.Released);
         Row(BookingStatus.Expired, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
             BookingStatus.Expired, BookingStatus.Expired, BookingStatus.Expired);
@@ -112,7 +112,7 @@ public sealed class BookingSagaTests
             BookingStatus.PaymentPending, BookingStatus.PaymentPending, BookingStatus.PaymentPending);
         Row(BookingStatus.Confirmed, Ok, Reused, Ok, "StartResumeReminder, Persist, Refund", NotReleasable, Ok, StopRetries,
             BookingStatus.Confirmed, BookingStatus.RefundPending, BookingStatus.Confirmed);
-        Row(BookingStatus.PaymentFailed, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, StopRetries,
+        Row(BookingStatus.PaymentFailed, Ok, Reused, NotPayable, NotCancellable, Ok, Ok, "ReleaseHolds, " + StopRetries,
             BookingStatus.PaymentFailed, BookingStatus.PaymentFailed, BookingStatus.PaymentFailed);
         Row(BookingStatus.Cancelled, Ok, Reused, NotPayable, "ReturnSoldSeats, Reply", Ok, Ok, StopRetries,
             BookingStatus.Cancelled, BookingStatus.Cancelled, BookingStatus.Cancelled);
@@ -331,7 +331,7 @@ public sealed class BookingSagaTests
 
         var steps = saga.Charged(Gateway(outcome, attempts: 3), Now.AddSeconds(1));
 
-        Assert.Equal($"ReleaseHolds, Persist, Publish PaymentFailed, LeaveMemory, Reply {error}", Describe(steps));
+        Assert.Equal($"Persist, Publish PaymentFailed, ReleaseHolds, LeaveMemory, Reply {error}", Describe(steps));
         Assert.Equal($"Payment failed: {outcome}", Last<SagaStep.Reply>(steps).Message);
         Assert.Equal((BookingStatus.PaymentFailed, paymentStatus, 3), (booking.Status, booking.Payment!.Status, booking.Payment.Attempts));
         Assert.Empty(booking.Tickets);
@@ -359,8 +359,8 @@ public sealed class BookingSagaTests
         foreach (var via in new[] { "timeout", "reminder" })
         {
             data.Add(via, GatewayOutcome.Succeeded, "Sell 2", BookingStatus.PaymentPending);
-            data.Add(via, GatewayOutcome.Declined, "ReleaseHolds, Persist, Publish PaymentFailed, LeaveMemory, Reply Declined", BookingStatus.PaymentFailed);
-            data.Add(via, GatewayOutcome.NotFound, "ReleaseHolds, Persist, Publish PaymentFailed, LeaveMemory, Reply GatewayTimeout", BookingStatus.PaymentFailed);
+            data.Add(via, GatewayOutcome.Declined, "Persist, Publish PaymentFailed, ReleaseHolds, LeaveMemory, Reply Declined", BookingStatus.PaymentFailed);
+            data.Add(via, GatewayOutcome.NotFound, "Persist, Publish PaymentFailed, ReleaseHolds, LeaveMemory, Reply GatewayTimeout", BookingStatus.PaymentFailed);
             data.Add(via, GatewayOutcome.TimedOut, via == "timeout" ? "Reply GatewayTimeout" : "Reply", BookingStatus.PaymentPending);
             data.Add(via, GatewayOutcome.Unavailable, via == "timeout" ? "Reply GatewayTimeout" : "Reply", BookingStatus.PaymentPending);
         }
@@ -421,10 +421,47 @@ public sealed class BookingSagaTests
     [Fact]
     public void The_resume_reminder_stops_itself_once_the_booking_has_ended()
     {
-        foreach (var status in new[] { BookingStatus.Confirmed, BookingStatus.PaymentFailed, BookingStatus.Cancelled, BookingStatus.Refunded, BookingStatus.Held })
+        foreach (var status in new[] { BookingStatus.Confirmed, BookingStatus.Cancelled, BookingStatus.Refunded, BookingStatus.Held })
         {
             Assert.Equal(StopRetries, Describe(SagaOver(InStatus(status)).ResumeDue(Now)));
         }
+
+        // A failed payment's reminder first asks the blocks again to let its seats go, in case that was cut off.
+        Assert.Equal("ReleaseHolds, " + StopRetries, Describe(SagaOver(InStatus(BookingStatus.PaymentFailed)).ResumeDue(Now)));
+    }
+
+    /// <summary>
+    /// An end that gives seats back is stored before any block lets them go. Stopped after any prefix of its steps (a
+    /// crash), the stored booking never says Held or PaymentPending while a block has already let its seats go.
+    /// </summary>
+    [Theory]
+    [InlineData("Release")]
+    [InlineData("Cancel")]
+    [InlineData("HoldsNotExtended")]
+    [InlineData("Declined")]
+    public void An_end_that_lets_seats_go_is_stored_before_the_blocks_are_asked(string how)
+    {
+        var booking = InStatus(BookingStatus.Held);
+        IReadOnlyList<SagaStep> HoldsNotExtended()
+        {
+            var saga = SagaOver(booking);
+            saga.Pay("tok_visa", Now);
+            return saga.HoldsExtended(false, Now);
+        }
+
+        var steps = how switch
+        {
+            "Release" => SagaOver(booking).Release(Now),
+            "Cancel" => SagaOver(booking).Cancel(Now),
+            "HoldsNotExtended" => HoldsNotExtended(),
+            _ => PaymentInFlight(booking).Charged(Gateway(GatewayOutcome.Declined), Now.AddSeconds(1)),
+        };
+
+        var persist = steps.ToList().FindIndex(s => s is SagaStep.Persist);
+        var release = steps.ToList().FindIndex(s => s is SagaStep.ReleaseHolds);
+        Assert.True(persist >= 0 && release > persist, $"Persist must come before ReleaseHolds: {Describe(steps)}");
+        Assert.NotEqual(BookingStatus.Held, booking.Status);
+        Assert.NotEqual(BookingStatus.PaymentPending, booking.Status);
     }
 
     [Fact]
@@ -456,7 +493,7 @@ public sealed class BookingSagaTests
 
         var steps = saga.HoldsExtended(false, Now);
 
-        Assert.Equal("ReleaseHolds, Persist, Publish BookingExpired, LeaveMemory, Reply NotPayable", Describe(steps));
+        Assert.Equal("Persist, Publish BookingExpired, ReleaseHolds, LeaveMemory, Reply NotPayable", Describe(steps));
         Assert.Equal((BookingStatus.Expired, Now), (booking.Status, booking.EndedAt));
         Assert.Null(booking.Payment);
         Assert.DoesNotContain(steps, s => s is SagaStep.Charge);

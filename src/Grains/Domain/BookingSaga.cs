@@ -107,7 +107,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         switch (booking.Status)
         {
             case BookingStatus.Held:
-                return [.. steps, new SagaStep.ReleaseHolds(), .. End(BookingStatus.Released, BookingEventKind.BookingReleased, now), SagaStep.Reply.Ok];
+                return [.. steps, .. End(BookingStatus.Released, BookingEventKind.BookingReleased, now, letSeatsGo: true), SagaStep.Reply.Ok];
             case BookingStatus.Confirmed:
                 // Refund first, then the seats go back on sale; a refund that fails is retried by a reminder.
                 return [.. steps, .. StartRefund(BookingStatus.Cancelled, BookingEventKind.BookingCancelled, now)];
@@ -138,8 +138,14 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
                 $"A booking that is {booking.Status} is paid or being paid and cannot be released; cancel it instead (a confirmed booking is refunded).")];
         }
 
+        if (booking.Status == BookingStatus.Released)
+        {
+            // Released already: asking again also finishes a release whose seats were not all let go (a block out of reach).
+            return [new SagaStep.ReleaseHolds(), SagaStep.Reply.Ok];
+        }
+
         return booking.IsHeldAt(now)
-            ? [new SagaStep.ReleaseHolds(), .. End(BookingStatus.Released, BookingEventKind.BookingReleased, now), SagaStep.Reply.Ok]
+            ? [.. End(BookingStatus.Released, BookingEventKind.BookingReleased, now, letSeatsGo: true), SagaStep.Reply.Ok]
             : [.. ExpireIfDue(now), SagaStep.Reply.Ok];
     }
 
@@ -157,14 +163,15 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
 
     /// <summary>
     /// The resume reminder fired: a booking left PaymentPending (its silo died mid-payment, or the provider did not
-    /// answer) asks the provider what became of its charge; a RefundPending one tries its refund again. Anything else
-    /// has ended, and the reminder stops.
+    /// answer) asks the provider what became of its charge; a RefundPending one tries its refund again; a PaymentFailed
+    /// one asks its blocks again to let its seats go. Anything else has ended, and the reminder stops.
     /// </summary>
     public IReadOnlyList<SagaStep> ResumeDue(DateTimeOffset now)
     {
         Begin(Command.Resume, now);
         return booking is { Exists: true, Status: BookingStatus.PaymentPending } ? Ask(new SagaStep.LookUpCharge(ChargeKey))
             : booking is { Exists: true, Status: BookingStatus.RefundPending } ? StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now)
+            : booking is { Exists: true, Status: BookingStatus.PaymentFailed } ? [new SagaStep.ReleaseHolds(), new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok]
             : [new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok];
     }
 
@@ -220,7 +227,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         if (!everyPartExtended)
         {
             // A block already let the hold go (its clock reached the expiry first).
-            return [new SagaStep.ReleaseHolds(), .. End(BookingStatus.Expired, BookingEventKind.BookingExpired, now), NotPayable(now)];
+            return [.. End(BookingStatus.Expired, BookingEventKind.BookingExpired, now, letSeatsGo: true), NotPayable(now)];
         }
 
         booking.Status = BookingStatus.PaymentPending;
@@ -294,8 +301,7 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
         };
         return
         [
-            new SagaStep.ReleaseHolds(),
-            .. End(BookingStatus.PaymentFailed, BookingEventKind.PaymentFailed, now),
+            .. End(BookingStatus.PaymentFailed, BookingEventKind.PaymentFailed, now, letSeatsGo: true),
             new SagaStep.Reply(error, booking.Reason),
         ];
     }
@@ -471,12 +477,24 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
             ? [new SagaStep.Persist(), new SagaStep.Publish(BookingEventKind.BookingExpired, now), new SagaStep.LeaveMemory()]
             : [];
 
-    /// <summary>Every end state holds nothing any more, so the activation may leave memory.</summary>
-    private List<SagaStep> End(BookingStatus status, BookingEventKind kind, DateTimeOffset now)
+    /// <summary>
+    /// Every end state holds nothing any more, so the activation may leave memory. An end that gives held seats back
+    /// (<paramref name="letSeatsGo"/>) is stored first, then the blocks let them go: cut off in between (a crash, a block
+    /// out of reach), the seats stay held for a booking that has ended until the hold runs out or the release is
+    /// finished; the other order would leave a booking that says Held while its seats are on sale to others.
+    /// </summary>
+    private List<SagaStep> End(BookingStatus status, BookingEventKind kind, DateTimeOffset now, bool letSeatsGo = false)
     {
         booking.Status = status;
         booking.EndedAt = now;
-        return [new SagaStep.Persist(), new SagaStep.Publish(kind, now), new SagaStep.LeaveMemory()];
+        List<SagaStep> steps = [new SagaStep.Persist(), new SagaStep.Publish(kind, now)];
+        if (letSeatsGo)
+        {
+            steps.Add(new SagaStep.ReleaseHolds());
+        }
+
+        steps.Add(new SagaStep.LeaveMemory());
+        return steps;
     }
 
     private SagaStep.Reply NotPayable(DateTimeOffset now)
