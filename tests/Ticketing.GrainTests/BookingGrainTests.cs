@@ -76,33 +76,34 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
     [Fact]
     public async Task A_release_whose_block_answer_is_lost_leaves_the_booking_released_like_its_seats()
     {
-        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
-        var (id, _) = await Scenario.HeldAsync(Client, layout, "A-2-8", "A-3-8");
-        var booking = Client.GetGrain<IBookingGrain>(id);
-        fixture.LostAnswers.LoseNextReleaseAnswer(id);
-
-        await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
+        var (booking, section) = await ReleaseCutOffAsync(fixture.LostAnswers.LoseNextReleaseAnswer, "A-2-8", "A-3-8");
 
         Assert.Equal(BookingStatus.Released, (await fixture.ReadStoredStateAsync<BookingState>(booking, "booking")).Status);
         Assert.Equal(BookingStatus.Released, (await booking.Get())!.Status);
-        Assert.Equal(0, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+        Assert.Equal(0, (await Scenario.CountsAsync(Client, section)).Held);
     }
 
     /// <summary>A block out of reach keeps the seats of a released booking held; releasing again lets them go.</summary>
     [Fact]
     public async Task Releasing_again_finishes_a_release_that_a_block_did_not_get()
     {
-        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
-        var (id, _) = await Scenario.HeldAsync(Client, layout, "A-2-9", "A-3-9");
-        var booking = Client.GetGrain<IBookingGrain>(id);
-        fixture.LostAnswers.RefuseNextRelease(id);
-
-        await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
+        var (booking, section) = await ReleaseCutOffAsync(fixture.LostAnswers.RefuseNextRelease, "A-2-9", "A-3-9");
         Assert.Equal(BookingStatus.Released, (await booking.Get())!.Status);
-        Assert.Equal(1, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+        Assert.Equal(1, (await Scenario.CountsAsync(Client, section)).Held);
 
         Assert.Equal(BookingCommandError.None, (await booking.ReleaseHold()).Error);
-        Assert.Equal(0, (await Scenario.CountsAsync(Client, layout.Sections[0])).Held);
+        Assert.Equal(0, (await Scenario.CountsAsync(Client, section)).Held);
+    }
+
+    /// <summary>Holds the seats, has the booking's next block release cut off as <paramref name="cutOff"/> says, and releases (which fails).</summary>
+    private async Task<(IBookingGrain Booking, SectionLayout Section)> ReleaseCutOffAsync(Action<Guid> cutOff, params string[] seats)
+    {
+        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
+        var (id, _) = await Scenario.HeldAsync(Client, layout, seats);
+        var booking = Client.GetGrain<IBookingGrain>(id);
+        cutOff(id);
+        await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
+        return (booking, layout.Sections[0]);
     }
 
     [Fact]
