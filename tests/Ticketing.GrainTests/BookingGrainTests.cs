@@ -98,9 +98,7 @@ public sealed class BookingGrainTests(ClusterFixture fixture)
     /// <summary>Holds the seats, has the booking's next block release cut off as <paramref name="cutOff"/> says, and releases (which fails).</summary>
     private async Task<(IBookingGrain Booking, SectionLayout Section)> ReleaseCutOffAsync(Action<Guid> cutOff, params string[] seats)
     {
-        var layout = await Scenario.PublishedEventAsync(Client, TwoBlocks);
-        var (id, _) = await Scenario.HeldAsync(Client, layout, seats);
-        var booking = Client.GetGrain<IBookingGrain>(id);
+        var (layout, id, booking) = await Scenario.HeldBookingAsync(Client, TwoBlocks, seats);
         cutOff(id);
         await Assert.ThrowsAsync<TimeoutException>(() => booking.ReleaseHold());
         return (booking, layout.Sections[0]);

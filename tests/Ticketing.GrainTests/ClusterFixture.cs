@@ -196,6 +196,14 @@ internal static class Scenario
             new Money(10 * quantity, layout.Currency), sectionId, quantity, [], section.Blocks);
     }
 
+    /// <summary>A published event of one section, and a booking holding <paramref name="seats"/> in it.</summary>
+    public static async Task<(EventLayout Layout, Guid Id, IBookingGrain Booking)> HeldBookingAsync(IClusterClient client, SectionDefinition section, params string[] seats)
+    {
+        var layout = await PublishedEventAsync(client, section);
+        var (id, _) = await HeldAsync(client, layout, seats);
+        return (layout, id, client.GetGrain<IBookingGrain>(id));
+    }
+
     public static async Task<(Guid Id, BookingView Booking)> HeldAsync(IClusterClient client, EventLayout layout, params string[] seatIds)
     {
         var id = Guid.NewGuid();

@@ -13,12 +13,8 @@ public sealed class PaymentSagaTests(ClusterFixture fixture)
 
     private static readonly SectionDefinition Floor = SectionDefinition.Seated("A", "Floor", 4, 10, 25);
 
-    private async Task<(EventLayout Layout, Guid Id, IBookingGrain Booking)> HeldBookingAsync(params string[] seats)
-    {
-        var layout = await Scenario.PublishedEventAsync(Client, Floor);
-        var (id, _) = await Scenario.HeldAsync(Client, layout, seats.Length > 0 ? seats : ["A-1-1", "A-1-2"]);
-        return (layout, id, Client.GetGrain<IBookingGrain>(id));
-    }
+    private Task<(EventLayout Layout, Guid Id, IBookingGrain Booking)> HeldBookingAsync(params string[] seats) =>
+        Scenario.HeldBookingAsync(Client, Floor, seats.Length > 0 ? seats : ["A-1-1", "A-1-2"]);
 
     [Fact]
     public async Task Paying_with_a_good_card_confirms_sells_the_seats_and_issues_tickets()

@@ -19,9 +19,7 @@ public sealed class ResumeReminderTests(ClusterFixture fixture)
 
     private async Task<IBookingGrain> PaidAsync(string token)
     {
-        var layout = await Scenario.PublishedEventAsync(fixture.Client, Floor);
-        var (id, _) = await Scenario.HeldAsync(fixture.Client, layout, ["A-2-1", "A-2-2"]);
-        var booking = fixture.Client.GetGrain<IBookingGrain>(id);
+        var (_, _, booking) = await Scenario.HeldBookingAsync(fixture.Client, Floor, "A-2-1", "A-2-2");
         Assert.Equal(BookingStatus.Confirmed, (await booking.Pay(token)).Booking!.Status);
         return booking;
     }

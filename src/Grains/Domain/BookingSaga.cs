@@ -169,10 +169,14 @@ public sealed class BookingSaga(Guid bookingId, BookingState booking, TimeSpan h
     public IReadOnlyList<SagaStep> ResumeDue(DateTimeOffset now)
     {
         Begin(Command.Resume, now);
-        return booking is { Exists: true, Status: BookingStatus.PaymentPending } ? Ask(new SagaStep.LookUpCharge(ChargeKey))
-            : booking is { Exists: true, Status: BookingStatus.RefundPending } ? StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now)
-            : booking is { Exists: true, Status: BookingStatus.PaymentFailed } ? [new SagaStep.ReleaseHolds(), new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok]
-            : [new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok];
+        return booking switch
+        {
+            { Exists: false } => [new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok],
+            { Status: BookingStatus.PaymentPending } => Ask(new SagaStep.LookUpCharge(ChargeKey)),
+            { Status: BookingStatus.RefundPending } => StartRefund(booking.StatusAfterRefund, BookingEventKind.BookingRefunded, now),
+            { Status: BookingStatus.PaymentFailed } => [new SagaStep.ReleaseHolds(), new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok],
+            _ => [new SagaStep.StopResumeReminder(), SagaStep.Reply.Ok],
+        };
     }
 
     // Outcomes of requests.

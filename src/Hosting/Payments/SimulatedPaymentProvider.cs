@@ -78,17 +78,20 @@ public sealed class SimulatedPaymentProvider(IOptions<SimulatedPaymentOptions> o
             return earlier;
         }
 
-        switch (request.PaymentToken)
+        if (simulatesFailure)
         {
-            case "tok_timeout":
+            if (request.PaymentToken == "tok_timeout")
+            {
+                // Never answers: the caller's timeout ends the attempt.
                 await Task.Delay(Timeout.InfiniteTimeSpan, timeProvider, cancellationToken);
-                break;
-            case "tok_unavailable":
-            case "tok_flaky" when attempt <= 2:
-                throw new PaymentProviderException("The payment provider is temporarily unavailable.");
-            case "tok_visa_slow":
-                await Task.Delay(options.Value.SlowLatency, timeProvider, cancellationToken);
-                break;
+            }
+
+            throw new PaymentProviderException("The payment provider is temporarily unavailable.");
+        }
+
+        if (request.PaymentToken == "tok_visa_slow")
+        {
+            await Task.Delay(options.Value.SlowLatency, timeProvider, cancellationToken);
         }
 
         var response = request.PaymentToken switch

@@ -137,32 +137,35 @@ public sealed partial class PostgresEventSearchIndex(NpgsqlDataSource dataSource
         var words = string.IsNullOrWhiteSpace(query.Words) ? null : $"websearch_to_tsquery('simple', {Parameter(query.Words, NpgsqlDbType.Text)})";
         // Filters on the event (s) or, for Broad's one word, on its ranks (t), which carry the start and who sees it.
         var (filters, termFilters) = (new StringBuilder(), new StringBuilder());
+        void Filter(string onEvent, string onTerm)
+        {
+            filters.Append(onEvent);
+            termFilters.Append(onTerm);
+        }
+
         if (query.From is { } from)
         {
             var p = Parameter(from.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            filters.Append($" AND s.starts_at >= {p}");
-            termFilters.Append($" AND t.starts_at >= {p}");
+            Filter($" AND s.starts_at >= {p}", $" AND t.starts_at >= {p}");
         }
 
         if (query.To is { } to)
         {
             var p = Parameter(to.ToUniversalTime(), NpgsqlDbType.TimestampTz);
-            filters.Append($" AND s.starts_at < {p}");
-            termFilters.Append($" AND t.starts_at < {p}");
+            Filter($" AND s.starts_at < {p}", $" AND t.starts_at < {p}");
         }
 
         if (query.Venue is { } venue)
         {
             var p = Parameter(venue, NpgsqlDbType.Text);
-            filters.Append($" AND lower(s.venue) = lower({p})");
-            termFilters.Append($" AND lower(s.venue) = lower({p})");
+            Filter($" AND lower(s.venue) = lower({p})", $" AND lower(s.venue) = lower({p})");
         }
 
         if (!query.SeesAllDrafts)
         {
             var viewer = query.ViewerId is { } v ? Parameter(v, NpgsqlDbType.Text) : null;
-            filters.Append(viewer is null ? " AND s.status <> 'Draft'" : $" AND (s.status <> 'Draft' OR s.owner_id = {viewer})");
-            termFilters.Append(viewer is null ? " AND t.draft_owner IS NULL" : $" AND (t.draft_owner IS NULL OR t.draft_owner = {viewer})");
+            Filter(viewer is null ? " AND s.status <> 'Draft'" : $" AND (s.status <> 'Draft' OR s.owner_id = {viewer})",
+                viewer is null ? " AND t.draft_owner IS NULL" : $" AND (t.draft_owner IS NULL OR t.draft_owner = {viewer})");
         }
 
         // The cursor's start and id serve every statement, its rank those that rank (so it comes last).
